@@ -1,0 +1,30 @@
+/** The API process: loads config, connects to Postgres and Temporal, listens, and shuts down cleanly. */
+import { Client, Connection } from '@temporalio/client';
+import { loadConfig } from '../config/index.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { createDb } from '../db/pool.js';
+import { createLogger } from '../logging/logger.js';
+import { buildApp } from './app.js';
+
+const config = loadConfig();
+const log = createLogger({ level: config.logLevel, name: 'api' });
+if (!config.databaseUrl || !config.temporal.address) {
+  log.fatal('DATABASE_URL and TEMPORAL_ADDRESS are required (npm start sets both for local development)');
+  process.exit(1);
+}
+const db = createDb(config.databaseUrl);
+await migrateToLatest(db);
+const connection = await Connection.connect({ address: config.temporal.address });
+const temporal = new Client({ connection, namespace: config.temporal.namespace });
+const app = await buildApp({ db, temporal, log, config });
+await app.listen({ host: config.api.host, port: config.api.port });
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, async () => {
+    log.info({ signal }, 'shutting down api');
+    await app.close();
+    await connection.close();
+    await db.destroy();
+    process.exit(0);
+  });
+}

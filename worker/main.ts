@@ -1,0 +1,50 @@
+/**
+ * The worker process: claims workflows and activities on one task queue, the ERA pull schedule, and a
+ * graceful shutdown on SIGINT/SIGTERM (in-flight activities finish, then the process exits).
+ */
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
+import { createHttpPayerGateway } from '../activities/payer/http-gateway.js';
+import { loadConfig } from '../config/index.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { createDb } from '../db/pool.js';
+import { createLogger } from '../logging/logger.js';
+import { installRuntime } from './runtime.js';
+import { ensureEraPollSchedule } from './schedules.js';
+import { createClaimsWorker } from './worker.js';
+
+const config = loadConfig();
+const log = createLogger({ level: config.logLevel, name: 'worker' });
+installRuntime(log);
+
+if (!config.databaseUrl || !config.temporal.address) {
+  log.fatal('DATABASE_URL and TEMPORAL_ADDRESS are required (npm start sets both for local development)');
+  process.exit(1);
+}
+
+const db = createDb(config.databaseUrl);
+await migrateToLatest(db);
+const connection = await NativeConnection.connect({ address: config.temporal.address });
+const clientConnection = await Connection.connect({ address: config.temporal.address });
+const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+const worker = await createClaimsWorker({
+  connection,
+  namespace: config.temporal.namespace,
+  taskQueue: config.temporal.taskQueue,
+  db,
+  payer: createHttpPayerGateway({ baseUrl: config.payer.baseUrl, apiKey: config.payer.apiKey, timeoutMs: config.payer.timeoutMs, log }),
+  client,
+  log,
+});
+await ensureEraPollSchedule(client, { taskQueue: config.temporal.taskQueue, intervalSeconds: config.eraPollIntervalSeconds });
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log.info({ signal }, 'shutting down worker');
+    worker.shutdown();
+  });
+}
+log.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker running');
+await worker.run();
+await Promise.all([connection.close(), clientConnection.close(), db.destroy()]);
+log.info('worker stopped');

@@ -1,0 +1,40 @@
+/**
+ * Builds the claims worker: the workflows bundle plus `createActivities(deps)`. Shared by the worker
+ * process and the integration tests, so the tests run exactly what production runs.
+ */
+import { fileURLToPath } from 'node:url';
+import type { Client } from '@temporalio/client';
+import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import type { Logger } from 'pino';
+import { createActivities } from '../activities/index.js';
+import type { PayerGateway } from '../activities/payer/gateway.js';
+import type { Db } from '../db/pool.js';
+
+export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+export async function createClaimsWorker(opts: {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  db: Db;
+  payer: PayerGateway;
+  client: Client;
+  log: Logger;
+  workflowBundle?: WorkerOptions['workflowBundle'];
+  fetch?: typeof fetch;
+}): Promise<Worker> {
+  return Worker.create({
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue,
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
+    activities: createActivities({
+      db: opts.db,
+      payer: opts.payer,
+      temporal: opts.client,
+      taskQueue: opts.taskQueue,
+      log: opts.log,
+      fetch: opts.fetch,
+    }),
+  });
+}

@@ -1,0 +1,51 @@
+/**
+ * ERA (835) ingestion. `eraIngestWorkflow` posts one stored file and signals each matched claim; its id
+ * is `era-<checksum>`, so the same file uploaded twice or concurrently is one ingestion. `eraPollWorkflow`
+ * runs from a Temporal Schedule (hourly by default) and pulls new files from the clearinghouse.
+ */
+import * as wf from '@temporalio/workflow';
+import type { createActivities } from '../activities/index.js';
+
+export { eraIngestWorkflowId } from './era-ids.js';
+
+type Activities = ReturnType<typeof createActivities>;
+
+const store = wf.proxyActivities<Activities>({
+  startToCloseTimeout: '2m',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '2m' },
+});
+const clearinghouse = wf.proxyActivities<Activities>({
+  startToCloseTimeout: '2m',
+  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '5m', maximumAttempts: 10 },
+});
+
+export interface EraIngestResult {
+  eraFileId: string;
+  posted: number;
+  alreadyPosted: number;
+  unmatched: number;
+  signalled: number;
+}
+
+/** Posts a stored ERA file (idempotent) and delivers one `remittanceReceived` signal per posted claim. */
+export async function eraIngestWorkflow(input: { eraFileId: string }): Promise<EraIngestResult> {
+  const posting = await store.postEraFile({ eraFileId: input.eraFileId });
+  // Signals go out after the postings commit; a posting whose signal was lost is re-signalled here on
+  // the next ingestion of the same file (signalled_at is still null), and the claim dedupes by key.
+  const { signalled } = await store.signalPostedClaims({ eraFileId: input.eraFileId });
+  return { eraFileId: input.eraFileId, ...posting, signalled };
+}
+
+/**
+ * One pull from the clearinghouse: store every new file, then post and signal each. Posting is idempotent
+ * in Postgres, so a file also uploaded through the API at the same moment is still posted once.
+ */
+export async function eraPollWorkflow(): Promise<{ files: number; rejected: number; results: EraIngestResult[] }> {
+  const files = await clearinghouse.pullEraFiles();
+  const results: EraIngestResult[] = [];
+  for (const f of files) {
+    if (f.rejected) continue;
+    results.push(await eraIngestWorkflow({ eraFileId: f.eraFileId }));
+  }
+  return { files: files.length, rejected: files.filter((f) => f.rejected).length, results };
+}

@@ -1,0 +1,14 @@
+/**
+ * Workflow ids and the task queue come from here only. Ids carry practice and claim ids, never PHI.
+ */
+export const CLAIMS_TASK_QUEUE_DEFAULT = 'claims';
+
+export function claimWorkflowId(practiceId: string, claimId: string): string {
+  return `claim-${practiceId}-${claimId}`;
+}
+
+export function patientBalanceWorkflowId(practiceId: string, claimId: string): string {
+  return `patient-balance-${practiceId}-${claimId}`;
+}
+
+export const ERA_POLL_SCHEDULE_ID = 'era-poll';

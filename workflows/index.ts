@@ -1,0 +1,4 @@
+/** The workflow bundle's entry point: every workflow type the worker registers. */
+export { claimWorkflow } from './claim.js';
+export { eraIngestWorkflow, eraPollWorkflow } from './era.js';
+export { patientBalanceWorkflow } from './patient-balance.js';
