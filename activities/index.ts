@@ -98,7 +98,8 @@ export function createActivities(deps: ActivityDeps) {
           },
           dateOfService: claim.date_of_service,
           totalChargeCents: claim.total_charge_cents,
-          diagnosisCodes: claim.diagnosis_codes,
+          // ICD-10 codes travel in X12 (837P HI) without their decimal point.
+          diagnosisCodes: claim.diagnosis_codes.map((c) => c.replace('.', '')),
           lines: lines.map((l) => ({
             lineNumber: l.line_number,
             procedureCode: l.procedure_code,

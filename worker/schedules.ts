@@ -3,7 +3,7 @@
  * start, or updated when the interval changed; Temporal, not a cron in our process, owns the timing.
  */
 import { type Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
-import { ERA_POLL_SCHEDULE_ID } from '../workflows/ids.js';
+import { eraPollScheduleId } from '../workflows/ids.js';
 
 export async function ensureEraPollSchedule(client: Client, opts: { taskQueue: string; intervalSeconds: number }): Promise<void> {
   const spec = { intervals: [{ every: `${opts.intervalSeconds}s` as const }] };
@@ -11,12 +11,12 @@ export async function ensureEraPollSchedule(client: Client, opts: { taskQueue: s
     type: 'startWorkflow' as const,
     workflowType: 'eraPollWorkflow',
     taskQueue: opts.taskQueue,
-    workflowId: 'era-poll-run',
+    workflowId: `era-poll-run-${opts.taskQueue}`,
     args: [],
   };
   try {
     await client.schedule.create({
-      scheduleId: ERA_POLL_SCHEDULE_ID,
+      scheduleId: eraPollScheduleId(opts.taskQueue),
       spec,
       action,
       // A slow pull must not overlap the next one: both would fetch the same files.
@@ -24,6 +24,6 @@ export async function ensureEraPollSchedule(client: Client, opts: { taskQueue: s
     });
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(ERA_POLL_SCHEDULE_ID).update((prev) => ({ ...prev, spec, action }));
+    await client.schedule.getHandle(eraPollScheduleId(opts.taskQueue)).update((prev) => ({ ...prev, spec, action }));
   }
 }

@@ -11,4 +11,7 @@ export function patientBalanceWorkflowId(practiceId: string, claimId: string): s
   return `patient-balance-${practiceId}-${claimId}`;
 }
 
-export const ERA_POLL_SCHEDULE_ID = 'era-poll';
+/** One ERA pull schedule per task queue (several deployments may share a namespace). */
+export function eraPollScheduleId(taskQueue: string): string {
+  return `era-poll-${taskQueue}`;
+}

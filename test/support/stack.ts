@@ -1,0 +1,140 @@
+/**
+ * A whole stack for integration tests, all real: a fresh Postgres database, the shared Temporal dev
+ * server, payer-sim listening on a loopback port, the claims worker with the real activities (HTTP to
+ * payer-sim), and the API app (used through `inject`, or listening when a test needs real HTTP).
+ */
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { pino } from 'pino';
+import { inject } from 'vitest';
+import { createHttpPayerGateway } from '../../activities/payer/http-gateway.js';
+import { type App, buildApp } from '../../api/app.js';
+import { DEMO_KEYS, seedDemoKeys } from '../../db/seed.js';
+import type { Db } from '../../db/pool.js';
+import { buildPayerSim } from '../../payer-sim/app.js';
+import type { PayerSimOptions } from '../../payer-sim/config.js';
+import { installRuntime } from '../../worker/runtime.js';
+import { createClaimsWorker } from '../../worker/worker.js';
+import { createTestDatabase } from './db.js';
+
+export interface Stack {
+  db: Db;
+  dbUrl: string;
+  app: App;
+  client: Client;
+  taskQueue: string;
+  simUrl: string;
+  sim: ReturnType<typeof buildPayerSim>;
+  keys: typeof DEMO_KEYS;
+  /** Authorization header for a demo role. */
+  auth(role: keyof typeof DEMO_KEYS): { authorization: string };
+  /** Changes payer-sim's runtime controls (faults, delays) through its HTTP control API. */
+  simConfig(update: Record<string, unknown>): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const silent = pino({ level: 'silent' });
+
+export async function startStack(opts: { payerSim?: PayerSimOptions; webhookUrl?: string } = {}): Promise<Stack> {
+  installRuntime(pino({ level: 'warn' }));
+  const tdb = await createTestDatabase();
+  await seedDemoKeys(tdb.db);
+  if (opts.webhookUrl) {
+    await tdb.db.updateTable('practices').set({ webhook_url: opts.webhookUrl, webhook_secret: 'test-secret' }).execute();
+  }
+  const sim = buildPayerSim({ tickMs: 100, ...opts.payerSim, controls: { adjudicationDelayMs: 0, appealDecisionDelayMs: 0, ...opts.payerSim?.controls } }, silent);
+  const simUrl = await sim.listen({ port: 0, host: '127.0.0.1' });
+  const address = inject('temporalAddress');
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace: 'default' });
+  const nativeConnection = await NativeConnection.connect({ address });
+  const taskQueue = `it-${randomUUID()}`;
+  const worker: Worker = await createClaimsWorker({
+    connection: nativeConnection,
+    namespace: 'default',
+    taskQueue,
+    db: tdb.db,
+    payer: createHttpPayerGateway({ baseUrl: simUrl, apiKey: 'sim-key', timeoutMs: 3_000 }),
+    client,
+    log: silent,
+    workflowBundle: { codePath: inject('workflowBundlePath') },
+  });
+  const running = worker.run();
+  const app = await buildApp({
+    db: tdb.db,
+    temporal: client,
+    log: silent,
+    config: {
+      temporal: { address, namespace: 'default', taskQueue, uiUrl: 'http://localhost:8233', cliPath: undefined },
+      api: { host: '127.0.0.1', port: 0, rateLimitPerMinute: 10_000, bodyLimitBytes: 5 * 1024 * 1024 },
+    },
+  });
+  await app.ready();
+  return {
+    db: tdb.db,
+    dbUrl: tdb.url,
+    app,
+    client,
+    taskQueue,
+    simUrl,
+    sim,
+    keys: DEMO_KEYS,
+    auth: (role) => ({ authorization: `Bearer ${DEMO_KEYS[role]}` }),
+    async simConfig(update) {
+      const res = await fetch(`${simUrl}/sim/config`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(update),
+      });
+      if (!res.ok) throw new Error(`payer-sim config refused: ${res.status} ${await res.text()}`);
+    },
+    async stop() {
+      await app.close();
+      worker.shutdown();
+      await running;
+      await sim.close();
+      await nativeConnection.close();
+      await connection.close();
+      await tdb.drop();
+    },
+  };
+}
+
+let claimSeq = 0;
+
+/** A valid claim body for POST /claims; `overrides` replace top-level fields. */
+export function claimBody(overrides: Record<string, unknown> = {}) {
+  claimSeq += 1;
+  const claimId = `T${Date.now().toString(36).toUpperCase()}${claimSeq}`;
+  return {
+    practiceId: 'sunrise-fp',
+    claimId,
+    payerId: 'ACME-HEALTH',
+    billingProviderNpi: '1234567893',
+    dateOfService: new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10),
+    patient: { externalId: `P-${claimId}`, firstName: 'Ada', lastName: 'Lovelace', birthDate: '1980-04-02', memberId: 'ACM123456789' },
+    diagnosisCodes: ['E11.9'],
+    lines: [
+      { procedureCode: '99213', modifiers: [], units: 1, chargeCents: 15_000, diagnosisPointers: [1] },
+      { procedureCode: '36415', modifiers: [], units: 1, chargeCents: 5_000, diagnosisPointers: [1] },
+    ],
+    ...overrides,
+  };
+}
+
+/** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
+export async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await check();
+      if (v !== undefined) return v;
+    } catch (err) {
+      lastError = err;
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+}
