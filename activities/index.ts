@@ -4,14 +4,14 @@
  * twice; payer errors are classified for Temporal's retry (see `toActivityFailure`).
  */
 import { createHmac } from 'node:crypto';
-import { ApplicationFailure } from '@temporalio/common';
 import type { Client } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
 import { claimRefOf, claimResumeRow, getClaimByUuid, getClaimLines, recordClaimEvent } from '../db/claims.js';
+import { applyCorrection } from '../db/corrections.js';
 import { markSignalled, postEraFile, storeEraFile, unsignalledPostings } from '../db/era.js';
 import { rulesInForce } from '../db/payer-rules.js';
 import type { Db } from '../db/pool.js';
-import { applyCorrection } from '../db/corrections.js';
 import type { ClaimEventRecord, NotificationRequest, StatementRequest } from '../db/records.js';
 import { DEFAULT_RULES, type PayerRules, type PayerType } from '../domain/payer-rules.js';
 import type { RemittanceSummary } from '../domain/remittance.js';
@@ -36,7 +36,8 @@ export interface ActivityDeps {
 /** Maps a payer gateway error onto Temporal's retry semantics. */
 export function toActivityFailure(err: unknown): unknown {
   if (!(err instanceof PayerGatewayError)) return err;
-  if (err.kind === 'rejected') return ApplicationFailure.nonRetryable(err.message, 'PayerRejected', { status: err.status });
+  if (err.kind === 'rejected')
+    return ApplicationFailure.nonRetryable(err.message, 'PayerRejected', { status: err.status });
   if (err.kind === 'rate_limited') {
     return ApplicationFailure.create({
       message: err.message,
@@ -67,19 +68,27 @@ export function createActivities(deps: ActivityDeps) {
     async loadPayerRules(input: { payerId: string; practiceId: string; asOf: string }): Promise<PayerRules> {
       const rules = await rulesInForce(db, input.payerId, input.practiceId, input.asOf);
       if (rules) return rules;
-      const payerRow = await db.selectFrom('payers').select('payer_type').where('id', '=', input.payerId).executeTakeFirst();
+      const payerRow = await db
+        .selectFrom('payers')
+        .select('payer_type')
+        .where('id', '=', input.payerId)
+        .executeTakeFirst();
       if (!payerRow) throw ApplicationFailure.nonRetryable(`unknown payer ${input.payerId}`, 'UnknownPayer');
       return DEFAULT_RULES[payerRow.payer_type as PayerType] ?? DEFAULT_RULES.COMMERCIAL;
     },
 
     async submitClaim(input: { claimUuid: string; idempotencyKey: string; frequencyCode: '1' | '7' }) {
       const claim = await getClaimByUuid(db, input.claimUuid);
-      if (!claim) throw ApplicationFailure.nonRetryable(`claim ${input.claimUuid} not found`, 'ClaimNotFound');
+      if (!claim)
+        throw ApplicationFailure.nonRetryable(`claim ${input.claimUuid} not found`, 'ClaimNotFound');
       const [lines, patient] = await Promise.all([
         getClaimLines(db, claim.id),
         db.selectFrom('patients').selectAll().where('id', '=', claim.patient_id).executeTakeFirstOrThrow(),
       ]);
-      log.info({ claimId: claim.claim_id, practiceId: claim.practice_id, frequency: input.frequencyCode }, 'submitting claim');
+      log.info(
+        { claimId: claim.claim_id, practiceId: claim.practice_id, frequency: input.frequencyCode },
+        'submitting claim',
+      );
       return callPayer(() =>
         payer.submitClaim({
           idempotencyKey: input.idempotencyKey,
@@ -88,7 +97,8 @@ export function createActivities(deps: ActivityDeps) {
           patientControlNumber: claim.patient_control_number,
           payerId: claim.payer_id,
           frequencyCode: input.frequencyCode,
-          originalPayerClaimNumber: input.frequencyCode === '7' ? (claim.payer_claim_number ?? undefined) : undefined,
+          originalPayerClaimNumber:
+            input.frequencyCode === '7' ? (claim.payer_claim_number ?? undefined) : undefined,
           billingProviderNpi: claim.billing_provider_npi,
           patient: {
             memberId: patient.member_id,
@@ -127,7 +137,8 @@ export function createActivities(deps: ActivityDeps) {
       actor: string;
     }): Promise<{ appealId: string; receivedAt: string }> {
       const claim = await getClaimByUuid(db, input.claimUuid);
-      if (!claim) throw ApplicationFailure.nonRetryable(`claim ${input.claimUuid} not found`, 'ClaimNotFound');
+      if (!claim)
+        throw ApplicationFailure.nonRetryable(`claim ${input.claimUuid} not found`, 'ClaimNotFound');
       const result = await callPayer(() =>
         payer.submitAppeal({
           idempotencyKey: input.idempotencyKey,
@@ -151,7 +162,9 @@ export function createActivities(deps: ActivityDeps) {
           filed_by: input.actor,
           filed_at: result.receivedAt,
         })
-        .onConflict((oc) => oc.columns(['claim_id', 'level']).doUpdateSet({ payer_appeal_id: result.appealId }))
+        .onConflict((oc) =>
+          oc.columns(['claim_id', 'level']).doUpdateSet({ payer_appeal_id: result.appealId }),
+        )
         .execute();
       return { appealId: result.appealId, receivedAt: result.receivedAt };
     },
@@ -179,7 +192,8 @@ export function createActivities(deps: ActivityDeps) {
       try {
         return await applyCorrection(db, input.claimUuid, input.changes);
       } catch (err) {
-        if (err instanceof RangeError) throw ApplicationFailure.nonRetryable(err.message, 'InvalidCorrection');
+        if (err instanceof RangeError)
+          throw ApplicationFailure.nonRetryable(err.message, 'InvalidCorrection');
         throw err;
       }
     },
@@ -206,12 +220,27 @@ export function createActivities(deps: ActivityDeps) {
         })
         .onConflict((oc) => oc.column('dedupe_key').doNothing())
         .execute();
-      const row = await db.selectFrom('notifications').selectAll().where('dedupe_key', '=', input.dedupeKey).executeTakeFirstOrThrow();
+      const row = await db
+        .selectFrom('notifications')
+        .selectAll()
+        .where('dedupe_key', '=', input.dedupeKey)
+        .executeTakeFirstOrThrow();
       if (row.status === 'DELIVERED') return { delivered: true, notificationId: row.id };
-      const practice = await db.selectFrom('practices').selectAll().where('id', '=', input.practiceId).executeTakeFirstOrThrow();
-      const url = input.channel === 'supervisor' ? (practice.supervisor_webhook_url ?? practice.webhook_url) : practice.webhook_url;
+      const practice = await db
+        .selectFrom('practices')
+        .selectAll()
+        .where('id', '=', input.practiceId)
+        .executeTakeFirstOrThrow();
+      const url =
+        input.channel === 'supervisor'
+          ? (practice.supervisor_webhook_url ?? practice.webhook_url)
+          : practice.webhook_url;
       if (!url || !practice.webhook_secret) {
-        await db.updateTable('notifications').set({ status: 'NO_ENDPOINT' }).where('id', '=', row.id).execute();
+        await db
+          .updateTable('notifications')
+          .set({ status: 'NO_ENDPOINT' })
+          .where('id', '=', row.id)
+          .execute();
         return { delivered: false, notificationId: row.id };
       }
       const body = JSON.stringify({
@@ -244,14 +273,22 @@ export function createActivities(deps: ActivityDeps) {
       }
       await db
         .updateTable('notifications')
-        .set((eb) => ({ attempts: eb('attempts', '+', 1), status: 'DELIVERED', delivered_at: new Date(), last_error: null }))
+        .set((eb) => ({
+          attempts: eb('attempts', '+', 1),
+          status: 'DELIVERED',
+          delivered_at: new Date(),
+          last_error: null,
+        }))
         .where('id', '=', row.id)
         .execute();
       return { delivered: true, notificationId: row.id };
     },
 
     /** Posts a patient payment once per reference; `posted: false` when it was already posted. */
-    async postPatientPayment(input: { claimUuid: string; payment: PatientPayment }): Promise<{ posted: boolean }> {
+    async postPatientPayment(input: {
+      claimUuid: string;
+      payment: PatientPayment;
+    }): Promise<{ posted: boolean }> {
       const row = await db
         .insertInto('patient_payments')
         .values({
@@ -335,12 +372,21 @@ export function createActivities(deps: ActivityDeps) {
 
     /** Lists new ERA files at the clearinghouse after the stored cursor, stores each, advances the cursor. */
     async pullEraFiles(): Promise<{ eraFileId: string; checksum: string; rejected: boolean }[]> {
-      const cursorRow = await db.selectFrom('sync_cursors').select('value').where('name', '=', 'era-pull').executeTakeFirst();
+      const cursorRow = await db
+        .selectFrom('sync_cursors')
+        .select('value')
+        .where('name', '=', 'era-pull')
+        .executeTakeFirst();
       const listing = await callPayer(() => payer.listRemittances(cursorRow?.value));
       const out: { eraFileId: string; checksum: string; rejected: boolean }[] = [];
       for (const item of listing.items) {
         const raw = await callPayer(() => payer.fetchRemittance(item.id));
-        const stored = await storeEraFile(db, { raw, source: 'pull', sourceRef: item.id, keepRejected: true });
+        const stored = await storeEraFile(db, {
+          raw,
+          source: 'pull',
+          sourceRef: item.id,
+          keepRejected: true,
+        });
         if (stored.status === 'REJECTED') {
           log.warn({ sourceRef: item.id, error: stored.error.message }, 'pulled ERA file refused');
           out.push({ eraFileId: stored.eraFileId!, checksum: stored.checksum, rejected: true });
@@ -352,7 +398,9 @@ export function createActivities(deps: ActivityDeps) {
         await db
           .insertInto('sync_cursors')
           .values({ name: 'era-pull', value: listing.nextCursor })
-          .onConflict((oc) => oc.column('name').doUpdateSet({ value: listing.nextCursor!, updated_at: new Date() }))
+          .onConflict((oc) =>
+            oc.column('name').doUpdateSet({ value: listing.nextCursor!, updated_at: new Date() }),
+          )
           .execute();
       }
       return out;

@@ -61,7 +61,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'Denial desk API', version: '0.1.0', description: 'Claims, decisions, remittances and work queues.' },
+      info: {
+        title: 'Denial desk API',
+        version: '0.1.0',
+        description: 'Claims, decisions, remittances and work queues.',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
     },
@@ -75,8 +79,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       new Problem(429, 'Too Many Requests', `rate limit of ${ctx.max} requests per minute exceeded`),
   });
 
-  app.addContentTypeParser(['text/plain', 'application/edi-x12', 'application/x12'], { parseAs: 'string' }, (_req, body, done) =>
-    done(null, body),
+  app.addContentTypeParser(
+    ['text/plain', 'application/edi-x12', 'application/x12'],
+    { parseAs: 'string' },
+    (_req, body, done) => done(null, body),
   );
 
   app.addHook('onSend', async (req, reply) => {
@@ -104,16 +110,33 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         const extra = (v.params as { additionalProperty?: string } | undefined)?.additionalProperty;
         const base = v.instancePath.replace(/^\//, '');
         const field = [base, missing ?? extra].filter(Boolean).join('/');
-        return { field: `${err.validationContext ?? 'body'}${field ? `/${field}` : ''}`, message: extra ? 'is not an allowed field' : (v.message ?? 'is invalid') };
+        return {
+          field: `${err.validationContext ?? 'body'}${field ? `/${field}` : ''}`,
+          message: extra ? 'is not an allowed field' : (v.message ?? 'is invalid'),
+        };
       });
-      return sendProblem(reply, new Problem(400, 'Bad Request', 'the request does not match the schema', { errors }), req.url);
+      return sendProblem(
+        reply,
+        new Problem(400, 'Bad Request', 'the request does not match the schema', { errors }),
+        req.url,
+      );
     }
-    const status = typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500;
-    if (status < 500) return sendProblem(reply, new Problem(status, err.code ?? 'Bad Request', err.message), req.url);
+    const status =
+      typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500
+        ? err.statusCode
+        : 500;
+    if (status < 500)
+      return sendProblem(reply, new Problem(status, err.code ?? 'Bad Request', err.message), req.url);
     req.log.error({ err }, 'request failed');
-    return sendProblem(reply, new Problem(500, 'Internal Server Error', `an unexpected error occurred (request ${req.id})`), req.url);
+    return sendProblem(
+      reply,
+      new Problem(500, 'Internal Server Error', `an unexpected error occurred (request ${req.id})`),
+      req.url,
+    );
   });
-  app.setNotFoundHandler((req, reply) => sendProblem(reply, new Problem(404, 'Not Found', `no route ${req.method} ${req.url}`), req.url));
+  app.setNotFoundHandler((req, reply) =>
+    sendProblem(reply, new Problem(404, 'Not Found', `no route ${req.method} ${req.url}`), req.url),
+  );
 
   await app.register(healthRoutes(deps));
   await app.register(claimRoutes(deps));

@@ -22,8 +22,10 @@ export class Problem extends Error {
 }
 
 export const notFound = (what: string) => new Problem(404, 'Not Found', `${what} not found`);
-export const conflict = (detail: string, extra: Record<string, unknown> = {}) => new Problem(409, 'Conflict', detail, extra);
-export const badRequest = (detail: string, errors: FieldError[]) => new Problem(400, 'Bad Request', detail, { errors });
+export const conflict = (detail: string, extra: Record<string, unknown> = {}) =>
+  new Problem(409, 'Conflict', detail, extra);
+export const badRequest = (detail: string, errors: FieldError[]) =>
+  new Problem(400, 'Bad Request', detail, { errors });
 export const unprocessable = (detail: string, errors: FieldError[], extra: Record<string, unknown> = {}) =>
   new Problem(422, 'Unprocessable Content', detail, { errors, ...extra });
 

@@ -8,7 +8,10 @@ const IsoDate = Type.String({ format: 'date', description: 'calendar date, YYYY-
 const Cents = Type.Integer({ minimum: 1, maximum: 100_000_000_00, description: 'integer cents, > 0' });
 const ProcedureCode = Type.String({ pattern: '^[A-Z0-9]{5}$', description: 'CPT/HCPCS code' });
 const Modifier = Type.String({ pattern: '^[A-Z0-9]{2}$' });
-const Icd10 = Type.String({ pattern: '^[A-TV-Z][0-9][0-9A-Z](\\.?[0-9A-Z]{1,4})?$', description: 'ICD-10-CM code' });
+const Icd10 = Type.String({
+  pattern: '^[A-TV-Z][0-9][0-9A-Z](\\.?[0-9A-Z]{1,4})?$',
+  description: 'ICD-10-CM code',
+});
 const strict = { additionalProperties: false } as const;
 
 export const ClaimLineBody = Type.Object(
@@ -18,7 +21,11 @@ export const ClaimLineBody = Type.Object(
     units: Type.Integer({ minimum: 1, maximum: 999 }),
     chargeCents: Cents,
     serviceDate: Type.Optional(IsoDate),
-    diagnosisPointers: Type.Array(Type.Integer({ minimum: 1, maximum: 12 }), { minItems: 1, maxItems: 4, default: [1] }),
+    diagnosisPointers: Type.Array(Type.Integer({ minimum: 1, maximum: 12 }), {
+      minItems: 1,
+      maxItems: 4,
+      default: [1],
+    }),
   },
   strict,
 );
@@ -26,7 +33,10 @@ export const ClaimLineBody = Type.Object(
 export const CreateClaimBody = Type.Object(
   {
     practiceId: Type.String({ pattern: '^[a-z0-9-]{1,20}$' }),
-    claimId: Type.String({ pattern: '^[A-Za-z0-9-]{1,20}$', description: 'the practice’s claim id; sent as CLM01' }),
+    claimId: Type.String({
+      pattern: '^[A-Za-z0-9-]{1,20}$',
+      description: 'the practice’s claim id; sent as CLM01',
+    }),
     payerId: Type.String({ minLength: 1, maxLength: 40 }),
     billingProviderNpi: Type.String({ pattern: '^\\d{10}$' }),
     dateOfService: IsoDate,
@@ -51,7 +61,10 @@ export type CreateClaimBody = Static<typeof CreateClaimBody>;
 export const ClaimIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) }, strict);
 
 export const ResubmitBody = Type.Object(
-  { reason: Type.String({ minLength: 1, maxLength: 500 }), changes: Type.Record(Type.String(), Type.Unknown()) },
+  {
+    reason: Type.String({ minLength: 1, maxLength: 500 }),
+    changes: Type.Record(Type.String(), Type.Unknown()),
+  },
   strict,
 );
 export const AppealBody = Type.Object(
@@ -72,7 +85,15 @@ export const AppealDecisionBody = Type.Object(
 export const WriteOffBody = Type.Object(
   {
     reasonCode: Type.Union(
-      ['SMALL_BALANCE', 'TIMELY_FILING', 'BAD_DEBT', 'NON_COVERED', 'ADMINISTRATIVE', 'BUNDLED', 'CHARITY'].map((c) => Type.Literal(c)),
+      [
+        'SMALL_BALANCE',
+        'TIMELY_FILING',
+        'BAD_DEBT',
+        'NON_COVERED',
+        'ADMINISTRATIVE',
+        'BUNDLED',
+        'CHARITY',
+      ].map((c) => Type.Literal(c)),
     ),
     note: Type.Optional(Type.String({ maxLength: 1000 })),
   },
@@ -82,10 +103,16 @@ export const TransferBody = Type.Object(
   { reason: Type.String({ minLength: 1, maxLength: 500 }), waiverOnFile: Type.Optional(Type.Boolean()) },
   strict,
 );
-export const AssignBody = Type.Object({ assignee: Type.Union([Type.String({ minLength: 1, maxLength: 100 }), Type.Null()]) }, strict);
+export const AssignBody = Type.Object(
+  { assignee: Type.Union([Type.String({ minLength: 1, maxLength: 100 }), Type.Null()]) },
+  strict,
+);
 export const NoteBody = Type.Object({ text: Type.String({ minLength: 1, maxLength: 4000 }) }, strict);
 export const HoldBody = Type.Object(
-  { reason: Type.Union(HOLD_REASONS.map((r) => Type.Literal(r))), note: Type.Optional(Type.String({ maxLength: 1000 })) },
+  {
+    reason: Type.Union(HOLD_REASONS.map((r) => Type.Literal(r))),
+    note: Type.Optional(Type.String({ maxLength: 1000 })),
+  },
   strict,
 );
 export const PaymentPlanBody = Type.Object(

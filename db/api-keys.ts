@@ -22,7 +22,12 @@ export async function createApiKey(
   const key = input.key ?? `dd_${randomBytes(24).toString('base64url')}`;
   await db
     .insertInto('api_keys')
-    .values({ key_hash: hashKey(key), user_id: input.userId, role: input.role, practice_ids: input.practiceIds })
+    .values({
+      key_hash: hashKey(key),
+      user_id: input.userId,
+      role: input.role,
+      practice_ids: input.practiceIds,
+    })
     .onConflict((oc) => oc.column('key_hash').doNothing())
     .execute();
   return key;

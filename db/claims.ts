@@ -3,8 +3,8 @@
  * the shapes the workflows and API use in one place.
  */
 import { sql, type Transaction } from 'kysely';
-import type { ClaimStatus } from '../domain/claim-status.js';
 import type { ClaimRef } from '../domain/claim.js';
+import type { ClaimStatus } from '../domain/claim-status.js';
 import type { Db } from './pool.js';
 import type { ClaimEventRecord, ClaimResumeRow } from './records.js';
 import type { ClaimLineRow, ClaimRow, Database } from './schema.js';
@@ -14,7 +14,14 @@ type DbOrTrx = Db | Transaction<Database>;
 export interface NewClaimInput {
   practiceId: string;
   claimId: string;
-  patient: { externalId: string; firstName: string; lastName: string; birthDate: string; memberId: string; email?: string };
+  patient: {
+    externalId: string;
+    firstName: string;
+    lastName: string;
+    birthDate: string;
+    memberId: string;
+    email?: string;
+  };
   payerId: string;
   billingProviderNpi: string;
   dateOfService: string;
@@ -34,7 +41,10 @@ export interface NewClaimInput {
  * Inserts a claim, its patient (upserted by the practice's external id) and its lines in one
  * transaction. Returns `created: false` with the existing row when the claim id is already known.
  */
-export async function insertClaim(db: Db, input: NewClaimInput): Promise<{ created: boolean; claim: ClaimRow }> {
+export async function insertClaim(
+  db: Db,
+  input: NewClaimInput,
+): Promise<{ created: boolean; claim: ClaimRow }> {
   return db.transaction().execute(async (trx) => {
     const patient = await trx
       .insertInto('patients')
@@ -105,7 +115,18 @@ export async function insertClaim(db: Db, input: NewClaimInput): Promise<{ creat
   });
 }
 
-export function claimRefOf(row: Pick<ClaimRow, 'id' | 'practice_id' | 'claim_id' | 'patient_control_number' | 'payer_id' | 'date_of_service' | 'total_charge_cents'>): ClaimRef {
+export function claimRefOf(
+  row: Pick<
+    ClaimRow,
+    | 'id'
+    | 'practice_id'
+    | 'claim_id'
+    | 'patient_control_number'
+    | 'payer_id'
+    | 'date_of_service'
+    | 'total_charge_cents'
+  >,
+): ClaimRef {
   return {
     claimUuid: row.id,
     practiceId: row.practice_id,
@@ -122,7 +143,12 @@ export async function getClaimByUuid(db: DbOrTrx, claimUuid: string): Promise<Cl
 }
 
 export async function getClaimLines(db: DbOrTrx, claimUuid: string): Promise<ClaimLineRow[]> {
-  return db.selectFrom('claim_lines').selectAll().where('claim_id', '=', claimUuid).orderBy('line_number').execute();
+  return db
+    .selectFrom('claim_lines')
+    .selectAll()
+    .where('claim_id', '=', claimUuid)
+    .orderBy('line_number')
+    .execute();
 }
 
 /** What a reopened claim's new workflow run starts from. */

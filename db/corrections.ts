@@ -13,21 +13,42 @@ export async function applyCorrection(
   const problem = correctionError(changes);
   if (problem) throw new RangeError(`${problem.field} ${problem.message}`);
   return db.transaction().execute(async (trx) => {
-    const claim = await trx.selectFrom('claims').selectAll().where('id', '=', claimUuid).forUpdate().executeTakeFirstOrThrow();
+    const claim = await trx
+      .selectFrom('claims')
+      .selectAll()
+      .where('id', '=', claimUuid)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
     const applied: Record<string, { from: unknown; to: unknown }> = {};
     for (const [field, to] of Object.entries(changes)) {
       if (field === 'diagnosisCodes') {
         applied[field] = { from: claim.diagnosis_codes, to };
-        await trx.updateTable('claims').set({ diagnosis_codes: to as string[] }).where('id', '=', claimUuid).execute();
+        await trx
+          .updateTable('claims')
+          .set({ diagnosis_codes: to as string[] })
+          .where('id', '=', claimUuid)
+          .execute();
       } else if (field === 'billingProviderNpi') {
         applied[field] = { from: claim.billing_provider_npi, to };
-        await trx.updateTable('claims').set({ billing_provider_npi: to as string }).where('id', '=', claimUuid).execute();
+        await trx
+          .updateTable('claims')
+          .set({ billing_provider_npi: to as string })
+          .where('id', '=', claimUuid)
+          .execute();
       } else if (field === 'memberId') {
         // The member id is PHI: the audit records that it changed, not its values.
         applied[field] = { from: '[redacted]', to: '[redacted]' };
-        await trx.updateTable('patients').set({ member_id: to as string }).where('id', '=', claim.patient_id).execute();
+        await trx
+          .updateTable('patients')
+          .set({ member_id: to as string })
+          .where('id', '=', claim.patient_id)
+          .execute();
       } else {
-        const [, n, f] = field.split('.') as [string, string, 'procedureCode' | 'modifiers' | 'units' | 'chargeCents'];
+        const [, n, f] = field.split('.') as [
+          string,
+          string,
+          'procedureCode' | 'modifiers' | 'units' | 'chargeCents',
+        ];
         const line = await trx
           .selectFrom('claim_lines')
           .selectAll()
@@ -35,7 +56,12 @@ export async function applyCorrection(
           .where('line_number', '=', Number(n))
           .executeTakeFirst();
         if (!line) throw new RangeError(`${field} names line ${n}, which the claim does not have`);
-        const column = { procedureCode: 'procedure_code', modifiers: 'modifiers', units: 'units', chargeCents: 'charge_cents' } as const;
+        const column = {
+          procedureCode: 'procedure_code',
+          modifiers: 'modifiers',
+          units: 'units',
+          chargeCents: 'charge_cents',
+        } as const;
         applied[field] = { from: line[column[f]], to };
         await trx
           .updateTable('claim_lines')
@@ -51,7 +77,11 @@ export async function applyCorrection(
       .select((eb) => eb.fn.sum<number>('charge_cents').as('t'))
       .where('claim_id', '=', claimUuid)
       .executeTakeFirstOrThrow();
-    await trx.updateTable('claims').set({ total_charge_cents: Number(total.t) }).where('id', '=', claimUuid).execute();
+    await trx
+      .updateTable('claims')
+      .set({ total_charge_cents: Number(total.t) })
+      .where('id', '=', claimUuid)
+      .execute();
     return applied;
   });
 }

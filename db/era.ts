@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Transaction } from 'kysely';
-import { isTerminal, type ClaimStatus } from '../domain/claim-status.js';
+import { type ClaimStatus, isTerminal } from '../domain/claim-status.js';
 import { summariseClaimPayment } from '../domain/remittance.js';
 import { parse835, type Remittance835, X12ParseError } from '../domain/x12/index.js';
 import type { Db } from './pool.js';
@@ -22,7 +22,14 @@ export function payerIdOf(r: Remittance835): string {
 }
 
 export type StoreEraResult =
-  | { status: 'ACCEPTED'; eraFileId: string; checksum: string; isNew: boolean; transactions: number; claims: number }
+  | {
+      status: 'ACCEPTED';
+      eraFileId: string;
+      checksum: string;
+      isNew: boolean;
+      transactions: number;
+      claims: number;
+    }
   | { status: 'REJECTED'; eraFileId: string | undefined; checksum: string; error: X12ParseError };
 
 /**
@@ -60,13 +67,21 @@ export async function storeEraFile(
   }
   const inserted = await db
     .insertInto('era_files')
-    .values({ checksum, source: input.source, source_ref: input.sourceRef ?? null, raw: input.raw, status: 'ACCEPTED', error: null })
+    .values({
+      checksum,
+      source: input.source,
+      source_ref: input.sourceRef ?? null,
+      raw: input.raw,
+      status: 'ACCEPTED',
+      error: null,
+    })
     .onConflict((oc) => oc.column('checksum').doNothing())
     .returning('id')
     .executeTakeFirst();
   const id =
     inserted?.id ??
-    (await db.selectFrom('era_files').select('id').where('checksum', '=', checksum).executeTakeFirstOrThrow()).id;
+    (await db.selectFrom('era_files').select('id').where('checksum', '=', checksum).executeTakeFirstOrThrow())
+      .id;
   return {
     status: 'ACCEPTED',
     eraFileId: id,
@@ -101,14 +116,20 @@ async function matchClaim(
   const claim = candidates[0]!;
   const status = claim.status as ClaimStatus;
   // Money for a claim already written off or sent to collections needs a person's eyes.
-  if (!isReversal && isTerminal(status) && status !== 'PAID') return { reason: 'CLOSED_CLAIM', practiceId: claim.practice_id };
-  if (!isReversal && chargeCents !== claim.total_charge_cents) return { reason: 'AMOUNT_MISMATCH', practiceId: claim.practice_id };
+  if (!isReversal && isTerminal(status) && status !== 'PAID')
+    return { reason: 'CLOSED_CLAIM', practiceId: claim.practice_id };
+  if (!isReversal && chargeCents !== claim.total_charge_cents)
+    return { reason: 'AMOUNT_MISMATCH', practiceId: claim.practice_id };
   return { claim };
 }
 
 /** Posts every claim loop of a stored, accepted ERA file. Idempotent and safe to run concurrently. */
 export async function postEraFile(db: Db, eraFileId: string): Promise<PostingResult> {
-  const file = await db.selectFrom('era_files').selectAll().where('id', '=', eraFileId).executeTakeFirstOrThrow();
+  const file = await db
+    .selectFrom('era_files')
+    .selectAll()
+    .where('id', '=', eraFileId)
+    .executeTakeFirstOrThrow();
   if (file.status !== 'ACCEPTED') throw new Error(`ERA file ${eraFileId} was rejected and cannot be posted`);
   const remittances = parse835(file.raw);
   const result: PostingResult = { posted: 0, alreadyPosted: 0, unmatched: 0 };
@@ -161,7 +182,13 @@ export async function postEraFile(db: Db, eraFileId: string): Promise<PostingRes
 
       for (const [claimIndex, clp] of r.claims.entries()) {
         const isReversal = clp.statusCode === '22';
-        const match = await matchClaim(trx, practiceId, clp.patientControlNumber, clp.chargeCents, isReversal);
+        const match = await matchClaim(
+          trx,
+          practiceId,
+          clp.patientControlNumber,
+          clp.chargeCents,
+          isReversal,
+        );
         if (!('claim' in match)) {
           await trx
             .insertInto('unmatched_claim_payments')
@@ -180,7 +207,13 @@ export async function postEraFile(db: Db, eraFileId: string): Promise<PostingRes
           result.unmatched++;
           continue;
         }
-        const posted = await postClaimPayment(trx, { claim: match.claim, remittanceId: remittance.id, payerId, r, claimIndex });
+        const posted = await postClaimPayment(trx, {
+          claim: match.claim,
+          remittanceId: remittance.id,
+          payerId,
+          r,
+          claimIndex,
+        });
         if (posted) result.posted++;
         else result.alreadyPosted++;
       }
@@ -196,7 +229,11 @@ export async function postClaimPayment(
 ): Promise<boolean> {
   const { claim, r, payerId } = input;
   const clp = r.claims[input.claimIndex]!;
-  const summary = summariseClaimPayment(clp, { payerId, traceNumber: r.traceNumber, paymentDate: r.paymentDate });
+  const summary = summariseClaimPayment(clp, {
+    payerId,
+    traceNumber: r.traceNumber,
+    paymentDate: r.paymentDate,
+  });
   const payment = await trx
     .insertInto('claim_payments')
     .values({
@@ -215,7 +252,9 @@ export async function postClaimPayment(
       summary: JSON.stringify(summary),
     })
     .onConflict((oc) =>
-      oc.columns(['payer_id', 'trace_number', 'patient_control_number', 'payer_claim_number', 'is_reversal']).doNothing(),
+      oc
+        .columns(['payer_id', 'trace_number', 'patient_control_number', 'payer_claim_number', 'is_reversal'])
+        .doNothing(),
     )
     .returning('id')
     .executeTakeFirst();
@@ -229,7 +268,8 @@ export async function postClaimPayment(
     reason_code: a.reason,
     amount_cents: a.amountCents,
     quantity: null,
-    remark_codes: a.lineNumber === undefined ? clp.remarkCodes : (clp.serviceLines[a.lineNumber - 1]?.remarkCodes ?? []),
+    remark_codes:
+      a.lineNumber === undefined ? clp.remarkCodes : (clp.serviceLines[a.lineNumber - 1]?.remarkCodes ?? []),
   }));
   if (rows.length > 0) await trx.insertInto('claim_adjustments').values(rows).execute();
   return true;
@@ -249,5 +289,9 @@ export async function unsignalledPostings(db: Db, eraFileId: string) {
 }
 
 export async function markSignalled(db: Db, paymentId: string): Promise<void> {
-  await db.updateTable('claim_payments').set({ signalled_at: new Date() }).where('id', '=', paymentId).execute();
+  await db
+    .updateTable('claim_payments')
+    .set({ signalled_at: new Date() })
+    .where('id', '=', paymentId)
+    .execute();
 }

@@ -1,6 +1,7 @@
 import { type Kysely, type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as core from './migrations/2026-11-30-001-core.js';
 import * as apiKeys from './migrations/2026-11-30-002-api-keys.js';
+import * as apiIndexes from './migrations/2026-11-30-003-api-indexes.js';
 
 /**
  * Migrations are listed in code rather than read from a folder so that the same list works under tsx,
@@ -9,6 +10,7 @@ import * as apiKeys from './migrations/2026-11-30-002-api-keys.js';
 const migrations: Record<string, Migration> = {
   '2026-11-30-001-core': core,
   '2026-11-30-002-api-keys': apiKeys,
+  '2026-11-30-003-api-indexes': apiIndexes,
 };
 
 class CodeMigrationProvider implements MigrationProvider {

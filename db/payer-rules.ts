@@ -23,7 +23,12 @@ export function rulesFromRow(r: PayerRuleRow): PayerRules {
   };
 }
 
-export async function rulesInForce(db: Db, payerId: string, practiceId: string, asOf: string): Promise<PayerRules | undefined> {
+export async function rulesInForce(
+  db: Db,
+  payerId: string,
+  practiceId: string,
+  asOf: string,
+): Promise<PayerRules | undefined> {
   const row = await db
     .selectFrom('payer_rules')
     .selectAll()
@@ -41,7 +46,13 @@ export async function rulesInForce(db: Db, payerId: string, practiceId: string, 
 /** Adds a rule version (never edits one: the history of rules is part of the audit trail). */
 export async function insertRules(
   db: Db,
-  input: { payerId: string; practiceId: string | null; effectiveFrom: string; rules: PayerRules; createdBy: string },
+  input: {
+    payerId: string;
+    practiceId: string | null;
+    effectiveFrom: string;
+    rules: PayerRules;
+    createdBy: string;
+  },
 ): Promise<void> {
   const r = input.rules;
   await db

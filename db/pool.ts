@@ -8,8 +8,14 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
 
 /** A kysely instance over a pg pool. The caller owns it and must `destroy()` it. */
-export function createDb(connectionString: string, opts: { max?: number } = {}): Kysely<Database> {
+export function createDb(
+  connectionString: string,
+  opts: { max?: number; onIdleError?: (err: Error) => void } = {},
+): Kysely<Database> {
   const pool = new pg.Pool({ connectionString, max: opts.max ?? 10 });
+  // An idle connection dropped by the server (restart, shutdown) must not crash the process: the pool
+  // discards it and the next query opens a new one.
+  pool.on('error', (err) => opts.onIdleError?.(err));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

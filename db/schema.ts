@@ -275,6 +275,37 @@ export interface ApiKeysTable {
   revoked_at: Timestamp | null;
 }
 
+/** The stored answer of a POST sent with an Idempotency-Key (api/idempotency.ts). */
+export interface IdempotencyKeysTable {
+  user_id: string;
+  key: string;
+  /** `METHOD /route/pattern` the key was first used on. */
+  route: string;
+  /** sha256 of method, URL and canonical JSON body: a reused key with another request is refused. */
+  fingerprint: string;
+  status: string;
+  response_status: number | null;
+  response_type: string | null;
+  response_body: string | null;
+  started_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  completed_at: Timestamp | null;
+}
+
+/** Audit trail of payer-rule changes made through the API (one row per new rule version). */
+export interface RuleChangesTable {
+  id: Generated<string>;
+  payer_rule_id: string;
+  payer_id: string;
+  practice_id: string | null;
+  effective_from: IsoDate;
+  actor: string;
+  request_id: string | null;
+  previous: Json | null;
+  rules: Json;
+  signalled_claims: Generated<number>;
+  at: CreatedAt;
+}
+
 export interface Database {
   api_keys: ApiKeysTable;
   practices: PracticesTable;
@@ -295,6 +326,8 @@ export interface Database {
   patient_payments: PatientPaymentsTable;
   notifications: NotificationsTable;
   claim_events: ClaimEventsTable;
+  idempotency_keys: IdempotencyKeysTable;
+  rule_changes: RuleChangesTable;
 }
 
 export type ClaimRow = Selectable<ClaimsTable>;

@@ -3,8 +3,9 @@
  * Idempotent: running it twice changes nothing. Demo claims are submitted through the API by the dev
  * stack (scripts/dev-stack.ts) so they take the real path.
  */
-import { createApiKey } from './api-keys.js';
+
 import { DEFAULT_RULES, type PayerType } from '../domain/payer-rules.js';
+import { createApiKey } from './api-keys.js';
 import { insertRules } from './payer-rules.js';
 import type { Db } from './pool.js';
 
@@ -29,7 +30,10 @@ export const DEMO_KEYS = {
   integration: 'demo-integration-key',
 } as const;
 
-export async function seedReferenceData(db: Db, opts: { webhookUrl?: string; webhookSecret?: string } = {}): Promise<void> {
+export async function seedReferenceData(
+  db: Db,
+  opts: { webhookUrl?: string; webhookSecret?: string } = {},
+): Promise<void> {
   for (const p of DEMO_PRACTICES) {
     await db
       .insertInto('practices')

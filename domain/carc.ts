@@ -73,7 +73,12 @@ const CATEGORY_RULES: Record<DenialCategory, CategoryRule> = {
     appealable: true,
     recoverability: 0.8,
   },
-  BUNDLING: { carcs: ['97', '234', '236'], action: 'REVIEW_MODIFIER_OR_WRITE_OFF', appealable: true, recoverability: 0.4 },
+  BUNDLING: {
+    carcs: ['97', '234', '236'],
+    action: 'REVIEW_MODIFIER_OR_WRITE_OFF',
+    appealable: true,
+    recoverability: 0.4,
+  },
   MEDICAL_NECESSITY: {
     carcs: ['50', '55', '56', '150', '151', '152', '167'],
     action: 'APPEAL_WITH_RECORDS',
@@ -86,7 +91,12 @@ const CATEGORY_RULES: Record<DenialCategory, CategoryRule> = {
     appealable: true,
     recoverability: 0.85,
   },
-  TIMELY_FILING: { carcs: ['29'], action: 'APPEAL_WITH_PROOF_OF_TIMELY_FILING', appealable: true, recoverability: 0.2 },
+  TIMELY_FILING: {
+    carcs: ['29'],
+    action: 'APPEAL_WITH_PROOF_OF_TIMELY_FILING',
+    appealable: true,
+    recoverability: 0.2,
+  },
   DUPLICATE: { carcs: ['18', 'B13'], action: 'CHECK_ORIGINAL_CLAIM', appealable: false, recoverability: 0.1 },
   NON_COVERED: {
     carcs: ['96', '204', '49', '35', '119'],
@@ -94,7 +104,12 @@ const CATEGORY_RULES: Record<DenialCategory, CategoryRule> = {
     appealable: true,
     recoverability: 0.3,
   },
-  CREDENTIALING: { carcs: ['B7', '185', '170'], action: 'FIX_ENROLLMENT_AND_REBILL', appealable: true, recoverability: 0.7 },
+  CREDENTIALING: {
+    carcs: ['B7', '185', '170'],
+    action: 'FIX_ENROLLMENT_AND_REBILL',
+    appealable: true,
+    recoverability: 0.7,
+  },
   OTHER: { carcs: [], action: 'REVIEW', appealable: true, recoverability: 0.5 },
 };
 
@@ -108,7 +123,8 @@ for (const [category, rule] of Object.entries(CATEGORY_RULES) as [DenialCategory
  * sequestration), patient cost sharing (PR-1/2/3) and informational prior-payer impact (OA-23).
  */
 export function isExpectedAdjustment(group: string, carc: string): boolean {
-  if (group === 'CO' || group === 'CR' || group === 'PI') return carc === '45' || carc === '253' || carc === '59';
+  if (group === 'CO' || group === 'CR' || group === 'PI')
+    return carc === '45' || carc === '253' || carc === '59';
   if (group === 'PR') return carc === '1' || carc === '2' || carc === '3';
   if (group === 'OA') return carc === '23';
   return false;

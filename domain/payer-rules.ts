@@ -53,15 +53,25 @@ export const DEFAULT_RULES: Record<PayerType, PayerRules> = {
 
 /** Checks a rule set; returns the field and reason of the first problem, or undefined. */
 export function validateRules(r: PayerRules): { field: string; message: string } | undefined {
-  const positive: (keyof PayerRules)[] = ['followUpDays', 'timelyFilingDays', 'appealDecisionFollowUpDays', 'reviewSlaDays', 'finalNoticeDays'];
-  for (const f of positive) if (!(Number.isInteger(r[f]) && (r[f] as number) > 0)) return { field: f, message: 'must be a positive whole number of days' };
-  if (!(Number.isInteger(r.maxFollowUps) && r.maxFollowUps >= 1)) return { field: 'maxFollowUps', message: 'must be at least 1' };
+  const positive: (keyof PayerRules)[] = [
+    'followUpDays',
+    'timelyFilingDays',
+    'appealDecisionFollowUpDays',
+    'reviewSlaDays',
+    'finalNoticeDays',
+  ];
+  for (const f of positive)
+    if (!(Number.isInteger(r[f]) && (r[f] as number) > 0))
+      return { field: f, message: 'must be a positive whole number of days' };
+  if (!(Number.isInteger(r.maxFollowUps) && r.maxFollowUps >= 1))
+    return { field: 'maxFollowUps', message: 'must be at least 1' };
   if (r.appealWindowDays.length === 0 || r.appealWindowDays.some((d) => !(Number.isInteger(d) && d > 0))) {
     return { field: 'appealWindowDays', message: 'must list at least one positive window' };
   }
   if (r.dunningCadenceDays[0] !== 0 || r.dunningCadenceDays.some((d, i, a) => i > 0 && d <= a[i - 1]!)) {
     return { field: 'dunningCadenceDays', message: 'must start at 0 and increase' };
   }
-  if (r.collectionsAfterDays < 120) return { field: 'collectionsAfterDays', message: 'must be at least 120 (IRS 501(r))' };
+  if (r.collectionsAfterDays < 120)
+    return { field: 'collectionsAfterDays', message: 'must be at least 120 (IRS 501(r))' };
   return undefined;
 }

@@ -5,7 +5,11 @@
 import { type DenialCategory, ruleFor } from './carc.js';
 import type { Cents } from './money.js';
 
-export function denialPriority(input: { amountCents: Cents; category: DenialCategory; daysToDeadline: number | undefined }): number {
+export function denialPriority(input: {
+  amountCents: Cents;
+  category: DenialCategory;
+  daysToDeadline: number | undefined;
+}): number {
   const dollars = Math.max(0, input.amountCents) / 100;
   const days = input.daysToDeadline === undefined ? 90 : Math.max(1, input.daysToDeadline);
   return Math.round((dollars * ruleFor(input.category).recoverability * 100) / days);

@@ -3,7 +3,13 @@
  * decision of what it means for the claim. Denials are detected per adjustment from CAS, never from
  * CLP02 alone: payers often deny with CLP02=1 and zero paid (DOMAIN.md).
  */
-import { type DenialCategory, categoryOf, isExpectedAdjustment, type RecommendedAction, ruleFor } from './carc.js';
+import {
+  categoryOf,
+  type DenialCategory,
+  isExpectedAdjustment,
+  type RecommendedAction,
+  ruleFor,
+} from './carc.js';
 import type { Cents } from './money.js';
 import type { ClaimPayment } from './x12/model.js';
 
@@ -33,8 +39,18 @@ export interface RemittanceSummary {
 }
 
 /** Builds the posting key of DOMAIN.md: (payer, TRN02, CLP01, CLP07), plus the reversal flag. */
-export function postingKey(payerId: string, traceNumber: string, clp: Pick<ClaimPayment, 'patientControlNumber' | 'payerClaimNumber' | 'statusCode'>): string {
-  return [payerId, traceNumber, clp.patientControlNumber, clp.payerClaimNumber, clp.statusCode === '22' ? 'R' : 'P'].join('|');
+export function postingKey(
+  payerId: string,
+  traceNumber: string,
+  clp: Pick<ClaimPayment, 'patientControlNumber' | 'payerClaimNumber' | 'statusCode'>,
+): string {
+  return [
+    payerId,
+    traceNumber,
+    clp.patientControlNumber,
+    clp.payerClaimNumber,
+    clp.statusCode === '22' ? 'R' : 'P',
+  ].join('|');
 }
 
 /** Flattens a parsed CLP loop (claim-level and line-level CAS) into the workflow's summary. */
@@ -52,7 +68,13 @@ export function summariseClaimPayment(
     const ref = line.refs['6R'];
     const lineNumber = ref && /^\d+$/.test(ref) ? Number(ref) : i + 1;
     for (const a of line.adjustments) {
-      adjustments.push({ group: a.group, reason: a.reason, amountCents: a.amountCents, lineNumber, procedureCode: line.procedure.code });
+      adjustments.push({
+        group: a.group,
+        reason: a.reason,
+        amountCents: a.amountCents,
+        lineNumber,
+        procedureCode: line.procedure.code,
+      });
     }
     for (const r of line.remarkCodes) remarks.add(r);
   });
@@ -101,9 +123,14 @@ export type RemittanceOutcome =
  */
 export function assessRemittance(r: RemittanceSummary): RemittanceOutcome {
   if (r.statusCode === '22') {
-    return { kind: 'REVERSAL', paidCents: r.paidCents, patientResponsibilityCents: r.patientResponsibilityCents };
+    return {
+      kind: 'REVERSAL',
+      paidCents: r.paidCents,
+      patientResponsibilityCents: r.patientResponsibilityCents,
+    };
   }
-  if (r.statusCode === '23') return { kind: 'INFORMATIONAL', reason: 'payer says this is not its claim (CLP02=23)' };
+  if (r.statusCode === '23')
+    return { kind: 'INFORMATIONAL', reason: 'payer says this is not its claim (CLP02=23)' };
   if (r.statusCode === '25') return { kind: 'INFORMATIONAL', reason: 'predetermination only (CLP02=25)' };
 
   let contractual = 0;

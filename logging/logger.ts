@@ -2,7 +2,7 @@
  * pino with PHI redaction: patient names, birth dates and member ids never reach a log line, wherever
  * they sit in a logged object.
  */
-import { pino, type Logger } from 'pino';
+import { type Logger, pino } from 'pino';
 
 export const REDACT_PATHS = [
   'patient.firstName',

@@ -40,6 +40,7 @@ export interface CheckRunEnvelope {
   groupControlNumber: string;
 }
 
+/** One payer's check run: its pending CLP loops and offsets, the date, the envelope, TRN02 numbering. */
 export interface CheckRunInput {
   payerId: string;
   payerName: string;
@@ -54,6 +55,7 @@ export interface CheckRunInput {
   nextTraceNumber: () => string;
 }
 
+/** The transaction sets of a check run and the offsets still outstanding after it. */
 export interface CheckRunResult {
   remittances: Remittance835[];
   /** This payer's offsets after the run: partly or not yet recovered ones and new forwarded balances. */

@@ -36,6 +36,7 @@ export const SimControlsSchema = Type.Object({
   /** How long after receipt the payer decides an appeal. */
   appealDecisionDelayMs: Millis,
 });
+/** The runtime controls. */
 export type SimControls = Static<typeof SimControlsSchema>;
 
 /** `PUT /sim/config` body: any subset of the controls, plus `outageForMs` to start an outage now. */
@@ -43,8 +44,10 @@ export const SimControlsUpdateSchema = Type.Composite([
   Type.Partial(SimControlsSchema),
   Type.Object({ outageForMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400_000 })) }),
 ]);
+/** A runtime controls change. */
 export type SimControlsUpdate = Static<typeof SimControlsUpdateSchema>;
 
+/** No faults; adjudication 3 s and appeal decisions 10 s after receipt. */
 export const DEFAULT_CONTROLS: SimControls = {
   latencyMs: 0,
   errorRate: 0,

@@ -22,8 +22,3 @@ export function isoDay(ms: number): string {
 export function daysBetween(from: string, to: string): number {
   return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
 }
-
-/** The ISO day `days` after `iso` (before, for negative `days`). */
-export function addDays(iso: string, days: number): string {
-  return isoDay(Date.parse(`${iso}T00:00:00Z`) + days * DAY_MS);
-}

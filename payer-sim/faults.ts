@@ -12,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { SimControls } from './config.js';
 
+/** What the fault hooks need: the API key, the live controls, a clock, a random source, a shutdown signal. */
 export interface FaultDeps {
   apiKey: string;
   /** The live controls; PUT /sim/config changes them between requests. */

@@ -38,6 +38,7 @@ export const ScenarioConditionSchema = Type.Object(
   },
   { additionalProperties: false },
 );
+/** The conditions of a scenario rule. */
 export type ScenarioCondition = Static<typeof ScenarioConditionSchema>;
 
 /** Which lines a denial applies to. `claim` puts the CAS at claim level and sends no service lines. */
@@ -48,8 +49,10 @@ export const DenialScopeSchema = Type.Union([
   Type.Literal('first_line'),
   Type.Literal('lines_after_first'),
 ]);
+/** The lines a denial applies to. */
 export type DenialScope = Static<typeof DenialScopeSchema>;
 
+/** What the payer does with a claim a rule matches. */
 export const OutcomeSchema = Type.Union([
   /** Paid up to the allowed amount; the rest of the charge is CO-45 (contractual). */
   Type.Object({ kind: Type.Literal('paid') }, { additionalProperties: false }),
@@ -99,8 +102,10 @@ export const OutcomeSchema = Type.Union([
     { additionalProperties: false },
   ),
 ]);
+/** A scenario outcome. */
 export type Outcome = Static<typeof OutcomeSchema>;
 
+/** A rule's fixed appeal decision, overriding the payer's default appeal logic. */
 export const AppealRuleSchema = Type.Object(
   {
     decision: Type.Union([Type.Literal('overturned'), Type.Literal('upheld')]),
@@ -108,8 +113,10 @@ export const AppealRuleSchema = Type.Object(
   },
   { additionalProperties: false },
 );
+/** A fixed appeal decision. */
 export type AppealRule = Static<typeof AppealRuleSchema>;
 
+/** One row of the scenario table: conditions, outcome, payment knobs and appeal decision. */
 export const ScenarioRuleSchema = Type.Object(
   {
     name: Type.String({ minLength: 1 }),
@@ -131,6 +138,7 @@ export const ScenarioRuleSchema = Type.Object(
   },
   { additionalProperties: false },
 );
+/** A scenario rule. */
 export type ScenarioRule = Static<typeof ScenarioRuleSchema>;
 
 /** A scenarios file: rules placed before the built-in table, or instead of it with `"mode": "replace"`. */

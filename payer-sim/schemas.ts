@@ -13,6 +13,7 @@ export const ISO_DATE_PATTERN = '^\\d{4}-\\d{2}-\\d{2}$';
  */
 const X12_SAFE_ID = '^[^*~:^\\s]+$';
 
+/** One service line (SV1) of a submitted claim. */
 export const ClaimLineSchema = Type.Object({
   lineNumber: Type.Integer({ minimum: 1, maximum: 50 }),
   procedureCode: Type.String({ maxLength: 48 }),
@@ -43,9 +44,12 @@ export const ClaimBodySchema = Type.Object({
   diagnosisCodes: Type.Array(Type.String({ maxLength: 10 }), { maxItems: 24 }),
   lines: Type.Array(ClaimLineSchema, { maxItems: 50 }),
 });
+/** A submitted claim as the sim receives it. */
 export type ClaimBody = Static<typeof ClaimBodySchema>;
+/** A submitted service line. */
 export type ClaimLine = Static<typeof ClaimLineSchema>;
 
+/** 277CA rejection categories: A3 unprocessable, A6 missing information, A7 invalid, A8 rejected by the payer. */
 export const RejectionCategorySchema = Type.Union([
   Type.Literal('A3'),
   Type.Literal('A6'),
@@ -69,8 +73,10 @@ export const SubmissionResultSchema = Type.Union([
     message: Type.String(),
   }),
 ]);
+/** The answer to a claim submission. */
 export type SubmissionResult = Static<typeof SubmissionResultSchema>;
 
+/** A 276/277 claim status answer (277 category, status code, payer claim number, paid amount). */
 export const ClaimStatusResultSchema = Type.Object({
   category: Type.String(),
   statusCode: Type.Optional(Type.String()),
@@ -79,6 +85,7 @@ export const ClaimStatusResultSchema = Type.Object({
   effectiveDate: Type.String(),
   paidCents: Type.Optional(Type.Integer()),
 });
+/** A claim status answer. */
 export type ClaimStatusResult = Static<typeof ClaimStatusResultSchema>;
 
 /** POST /v1/appeals body: `AppealSubmission` without its idempotency key. */
@@ -89,21 +96,26 @@ export const AppealBodySchema = Type.Object({
   grounds: Type.String({ maxLength: 10_000 }),
   attachments: Type.Array(Type.String({ maxLength: 500 }), { maxItems: 50 }),
 });
+/** A submitted appeal. */
 export type AppealBody = Static<typeof AppealBodySchema>;
 
+/** The answer to an appeal submission. */
 export const AppealSubmissionResultSchema = Type.Object({
   appealId: Type.String(),
   receivedAt: Type.String(),
 });
 
+/** An appeal's status: pending until the payer decides, then overturned or upheld with a reason. */
 export const AppealStatusResultSchema = Type.Object({
   appealId: Type.String(),
   status: Type.Union([Type.Literal('pending'), Type.Literal('overturned'), Type.Literal('upheld')]),
   decidedAt: Type.Optional(Type.String()),
   reason: Type.Optional(Type.String()),
 });
+/** An appeal status answer. */
 export type AppealStatusResult = Static<typeof AppealStatusResultSchema>;
 
+/** A page of 835 files in production order, with the cursor to list only newer ones. */
 export const RemittanceListingSchema = Type.Object({
   items: Type.Array(
     Type.Object({
@@ -115,6 +127,7 @@ export const RemittanceListingSchema = Type.Object({
   ),
   nextCursor: Type.Optional(Type.String()),
 });
+/** A remittance listing page. */
 export type RemittanceListing = Static<typeof RemittanceListingSchema>;
 
 /** Every error answer: a message and, for validation errors, the offending field. */
@@ -122,8 +135,10 @@ export const ErrorBodySchema = Type.Object({
   message: Type.String(),
   field: Type.Optional(Type.String()),
 });
+/** An error answer. */
 export type ErrorBody = Static<typeof ErrorBodySchema>;
 
+/** Submissions carry an Idempotency-Key: the same key returns the stored answer, never a second filing. */
 export const IdempotencyHeadersSchema = Type.Object({
   'idempotency-key': Type.String({ minLength: 1, maxLength: 255 }),
 });

@@ -61,6 +61,7 @@ export interface AdvanceSummary {
   remittanceIds: string[];
 }
 
+/** What the simulator is built from: its state, scenario rules, live controls, clock, logger, persistence hook. */
 export interface PayerSimulatorDeps {
   state: SimState;
   rules: readonly ScenarioRule[];

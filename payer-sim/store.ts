@@ -56,6 +56,7 @@ export interface DuplicateSubmission {
   payerClaimNumber?: string;
 }
 
+/** One line of a claim's history at the payer (accepted, adjudicated, reversed, appeal decided...). */
 export interface SimClaimEvent {
   at: string;
   event: string;
@@ -82,6 +83,7 @@ export interface SimClaim {
   events: SimClaimEvent[];
 }
 
+/** An appeal as the payer keeps it. */
 export interface SimAppeal {
   appealId: string;
   claimKey: string;
@@ -112,6 +114,7 @@ export type ScheduledEvent =
   | { kind: 'reverse_and_repost'; claimKey: string; dueAt: number; allowedPercent: number }
   | { kind: 'recoupment'; claimKey: string; dueAt: number; amountCents: number; payerClaimNumber: string };
 
+/** A produced 835 file and what it holds. */
 export interface RemittanceFile {
   id: string;
   seq: number;
@@ -123,6 +126,7 @@ export interface RemittanceFile {
   patientControlNumbers: string[];
 }
 
+/** Everything the simulated payer knows; plain JSON, so it can be saved and restored as is. */
 export interface SimState {
   version: 1;
   /**

@@ -6,4 +6,6 @@ import { installTemporalCli, installTestServer } from './infra/tools.js';
 
 const cli = installTemporalCli();
 const testServer = installTestServer();
-console.log(`temporal CLI: ${cli ?? 'SDK download fallback'}; test server: ${testServer ?? 'SDK download fallback'}`);
+console.log(
+  `temporal CLI: ${cli ?? 'SDK download fallback'}; test server: ${testServer ?? 'SDK download fallback'}`,
+);

@@ -32,11 +32,19 @@ const worker = await createClaimsWorker({
   namespace: config.temporal.namespace,
   taskQueue: config.temporal.taskQueue,
   db,
-  payer: createHttpPayerGateway({ baseUrl: config.payer.baseUrl, apiKey: config.payer.apiKey, timeoutMs: config.payer.timeoutMs, log }),
+  payer: createHttpPayerGateway({
+    baseUrl: config.payer.baseUrl,
+    apiKey: config.payer.apiKey,
+    timeoutMs: config.payer.timeoutMs,
+    log,
+  }),
   client,
   log,
 });
-await ensureEraPollSchedule(client, { taskQueue: config.temporal.taskQueue, intervalSeconds: config.eraPollIntervalSeconds });
+await ensureEraPollSchedule(client, {
+  taskQueue: config.temporal.taskQueue,
+  intervalSeconds: config.eraPollIntervalSeconds,
+});
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {

@@ -10,10 +10,15 @@ let installed = false;
 export function installRuntime(log: Logger): void {
   if (installed) return;
   installed = true;
-  const level = (['trace', 'debug', 'info', 'warn', 'error'].includes(log.level) ? log.level.toUpperCase() : 'INFO') as LogLevel;
+  const level = (
+    ['trace', 'debug', 'info', 'warn', 'error'].includes(log.level) ? log.level.toUpperCase() : 'INFO'
+  ) as LogLevel;
   Runtime.install({
     logger: new DefaultLogger(level, (entry) => {
-      const method = entry.level === 'TRACE' ? 'trace' : (entry.level.toLowerCase() as 'debug' | 'info' | 'warn' | 'error');
+      const method =
+        entry.level === 'TRACE'
+          ? 'trace'
+          : (entry.level.toLowerCase() as 'debug' | 'info' | 'warn' | 'error');
       log[method]({ ...entry.meta, sdk: true }, entry.message);
     }),
     telemetryOptions: { logging: { forward: {}, filter: { core: 'WARN', other: 'ERROR' } } },

@@ -5,7 +5,10 @@
 import { type Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
 import { eraPollScheduleId } from '../workflows/ids.js';
 
-export async function ensureEraPollSchedule(client: Client, opts: { taskQueue: string; intervalSeconds: number }): Promise<void> {
+export async function ensureEraPollSchedule(
+  client: Client,
+  opts: { taskQueue: string; intervalSeconds: number },
+): Promise<void> {
   const spec = { intervals: [{ every: `${opts.intervalSeconds}s` as const }] };
   const action = {
     type: 'startWorkflow' as const,
@@ -24,6 +27,8 @@ export async function ensureEraPollSchedule(client: Client, opts: { taskQueue: s
     });
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(eraPollScheduleId(opts.taskQueue)).update((prev) => ({ ...prev, spec, action }));
+    await client.schedule
+      .getHandle(eraPollScheduleId(opts.taskQueue))
+      .update((prev) => ({ ...prev, spec, action }));
   }
 }

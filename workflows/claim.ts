@@ -139,12 +139,15 @@ const RESUBMIT_ACTIONS = new Set([
   'BILL_CORRECT_PAYER',
 ]);
 const DEFAULT_HISTORY_BUDGET = 4_000;
-const REVIEWABLE: ReadonlySet<ClaimStatus> = new Set(['NEEDS_REVIEW']);
 const PATIENT_STATES: ReadonlySet<ClaimStatus> = new Set(['PATIENT_BALANCE', 'PAYMENT_PLAN']);
 
 /** The payer's message when an activity failed because the payer refused the request (4xx). */
 function payerRefusal(err: unknown): string | undefined {
-  if (err instanceof wf.ActivityFailure && err.cause instanceof wf.ApplicationFailure && err.cause.type === 'PayerRejected') {
+  if (
+    err instanceof wf.ActivityFailure &&
+    err.cause instanceof wf.ApplicationFailure &&
+    err.cause.type === 'PayerRejected'
+  ) {
     return err.cause.message;
   }
   return undefined;
@@ -178,9 +181,14 @@ class ClaimProcess {
   deadlines(): m.DeadlineView[] {
     const d = this.d;
     const out: m.DeadlineView[] = [];
-    if (this.timelyFilingMatters()) out.push({ kind: 'TIMELY_FILING', at: new Date(d.timelyFilingAt).toISOString() });
+    if (this.timelyFilingMatters())
+      out.push({ kind: 'TIMELY_FILING', at: new Date(d.timelyFilingAt).toISOString() });
     if (d.appealDeadline && d.status === 'NEEDS_REVIEW' && d.denial?.appealable) {
-      out.push({ kind: 'APPEAL', at: new Date(d.appealDeadline.at).toISOString(), level: d.appealDeadline.level });
+      out.push({
+        kind: 'APPEAL',
+        at: new Date(d.appealDeadline.at).toISOString(),
+        level: d.appealDeadline.level,
+      });
     }
     if (d.reviewSlaAt !== undefined && d.status === 'NEEDS_REVIEW') {
       out.push({ kind: 'REVIEW_SLA', at: new Date(d.reviewSlaAt).toISOString() });
@@ -280,19 +288,28 @@ class ClaimProcess {
 
   registerHandlers(): void {
     wf.setHandler(m.stateQuery, () => this.view());
-    wf.setHandler(m.remittanceReceivedSignal, (remittance) => this.enqueue({ kind: 'remittance', remittance }));
-    wf.setHandler(m.patientPaymentReceivedSignal, (payment) => this.enqueue({ kind: 'patientPayment', payment }));
+    wf.setHandler(m.remittanceReceivedSignal, (remittance) =>
+      this.enqueue({ kind: 'remittance', remittance }),
+    );
+    wf.setHandler(m.patientPaymentReceivedSignal, (payment) =>
+      this.enqueue({ kind: 'patientPayment', payment }),
+    );
     wf.setHandler(m.appealDecisionReceivedSignal, (decision) =>
       this.enqueue({ kind: 'appealDecision', decision, actor: { actor: 'payer' } }),
     );
     wf.setHandler(m.claimStatusChangedSignal, (change) => this.enqueue({ kind: 'statusChanged', change }));
     wf.setHandler(m.payerRulesChangedSignal, () => this.enqueue({ kind: 'rulesChanged' }));
-    wf.setHandler(patientBalanceClosedSignal, (result) => this.enqueue({ kind: 'patientBalanceClosed', result }));
+    wf.setHandler(patientBalanceClosedSignal, (result) =>
+      this.enqueue({ kind: 'patientBalanceClosed', result }),
+    );
     wf.setHandler(patientBalanceProgressSignal, (view) => {
       if (this.d.patientBalance) Object.assign(this.d.patientBalance, view, { started: true });
     });
 
-    const updates: [UpdateDefinition<m.ClaimView, [never]> | UpdateDefinition<m.ClaimView, [m.Actor]>, UpdateName][] = [
+    const updates: [
+      UpdateDefinition<m.ClaimView, [never]> | UpdateDefinition<m.ClaimView, [m.Actor]>,
+      UpdateName,
+    ][] = [
       [m.resubmitCorrectedUpdate, 'resubmitCorrected'],
       [m.fileAppealUpdate, 'fileAppeal'],
       [m.recordAppealDecisionUpdate, 'recordAppealDecision'],
@@ -344,7 +361,8 @@ class ClaimProcess {
         if (d.status !== 'NEEDS_REVIEW' && d.status !== 'NEEDS_CORRECTION') {
           return `a corrected claim can be sent only from NEEDS_REVIEW or NEEDS_CORRECTION, not ${d.status}`;
         }
-        if (d.denial?.category === 'DUPLICATE') return 'a duplicate denial is resolved by checking the original claim, not by resubmitting';
+        if (d.denial?.category === 'DUPLICATE')
+          return 'a duplicate denial is resolved by checking the original claim, not by resubmitting';
         if (now > d.timelyFilingAt && d.status === 'NEEDS_CORRECTION') {
           return `the timely filing limit passed on ${isoDate(d.timelyFilingAt)}`;
         }
@@ -352,36 +370,52 @@ class ClaimProcess {
         return undefined;
       }
       case 'fileAppeal': {
-        if (d.status !== 'NEEDS_REVIEW' || !d.denial) return `an appeal needs a denial in NEEDS_REVIEW, the claim is ${d.status}`;
+        if (d.status !== 'NEEDS_REVIEW' || !d.denial)
+          return `an appeal needs a denial in NEEDS_REVIEW, the claim is ${d.status}`;
         if (!d.denial.appealable) return `${d.denial.category} denials are not appealable`;
         if (!d.appealDeadline) return 'no appeal level remains for this claim';
         if (now > d.appealDeadline.at) {
           return `the level ${d.appealDeadline.level} appeal deadline passed on ${isoDate(d.appealDeadline.at)}`;
         }
         if (typeof input.grounds !== 'string' || input.grounds.trim() === '') return 'grounds are required';
-        if (d.denial.category === 'TIMELY_FILING' && !(Array.isArray(input.attachments) && input.attachments.length > 0)) {
+        if (
+          d.denial.category === 'TIMELY_FILING' &&
+          !(Array.isArray(input.attachments) && input.attachments.length > 0)
+        ) {
           return 'a timely-filing appeal needs proof of timely filing attached';
         }
         return undefined;
       }
       case 'recordAppealDecision':
         if (d.status !== 'APPEALING') return `no appeal is pending (the claim is ${d.status})`;
-        if (input.outcome !== 'overturned' && input.outcome !== 'upheld') return 'outcome must be overturned or upheld';
+        if (input.outcome !== 'overturned' && input.outcome !== 'upheld')
+          return 'outcome must be overturned or upheld';
         return undefined;
       case 'writeOff':
-        if (!['NEEDS_REVIEW', 'NEEDS_CORRECTION', 'PATIENT_BALANCE', 'PAYMENT_PLAN', 'AWAITING_PAYMENT'].includes(d.status)) {
+        if (
+          ![
+            'NEEDS_REVIEW',
+            'NEEDS_CORRECTION',
+            'PATIENT_BALANCE',
+            'PAYMENT_PLAN',
+            'AWAITING_PAYMENT',
+          ].includes(d.status)
+        ) {
           return `nothing can be written off while the claim is ${d.status}`;
         }
         if (typeof input.reasonCode !== 'string' || input.reasonCode === '') return 'reasonCode is required';
         return undefined;
       case 'transferToPatient':
-        if (d.status !== 'NEEDS_REVIEW' || !d.denial) return `only a reviewed denial can be moved to the patient (the claim is ${d.status})`;
+        if (d.status !== 'NEEDS_REVIEW' || !d.denial)
+          return `only a reviewed denial can be moved to the patient (the claim is ${d.status})`;
         if (d.denial.group === 'CO' && input.waiverOnFile !== true) {
           return 'a CO (contractual) denial may not be billed to the patient without a signed waiver on file';
         }
         return undefined;
       case 'assign':
-        return input.assignee === null || typeof input.assignee === 'string' ? undefined : 'assignee must be a user id or null';
+        return input.assignee === null || typeof input.assignee === 'string'
+          ? undefined
+          : 'assignee must be a user id or null';
       case 'addNote':
         return typeof input.text === 'string' && input.text.trim() !== '' ? undefined : 'text is required';
       case 'placeHold':
@@ -394,10 +428,13 @@ class ClaimProcess {
         return undefined;
       }
       case 'setupPaymentPlan': {
-        if (!PATIENT_STATES.has(d.status)) return `a payment plan needs a patient balance; the claim is ${d.status}`;
+        if (!PATIENT_STATES.has(d.status))
+          return `a payment plan needs a patient balance; the claim is ${d.status}`;
         const cents = input.installmentCents;
-        if (!(typeof cents === 'number' && Number.isInteger(cents) && cents > 0)) return 'installmentCents must be a positive whole number';
-        if (!(typeof input.intervalDays === 'number' && input.intervalDays >= 7)) return 'intervalDays must be at least 7';
+        if (!(typeof cents === 'number' && Number.isInteger(cents) && cents > 0))
+          return 'installmentCents must be a positive whole number';
+        if (!(typeof input.intervalDays === 'number' && input.intervalDays >= 7))
+          return 'intervalDays must be at least 7';
         return undefined;
       }
     }
@@ -447,7 +484,12 @@ class ClaimProcess {
   /** Writes one audit event (with the claims-row projection) and refreshes the search attributes. */
   async record(
     kind: string,
-    opts: { actor?: m.Actor; from?: ClaimStatus | null; reason?: string; data?: Record<string, unknown> } = {},
+    opts: {
+      actor?: m.Actor;
+      from?: ClaimStatus | null;
+      reason?: string;
+      data?: Record<string, unknown>;
+    } = {},
   ): Promise<void> {
     const d = this.d;
     d.eventSeq += 1;
@@ -473,14 +515,24 @@ class ClaimProcess {
     });
   }
 
-  async transition(to: ClaimStatus, reason: string, actor?: m.Actor, data?: Record<string, unknown>): Promise<void> {
+  async transition(
+    to: ClaimStatus,
+    reason: string,
+    actor?: m.Actor,
+    data?: Record<string, unknown>,
+  ): Promise<void> {
     const from = this.d.status;
     this.d.status = to;
     wf.log.info('claim transition', { claimId: this.ref.claimId, from, to });
     await this.record('STATUS_CHANGED', { from, reason, actor, data });
   }
 
-  async notify(channel: 'practice' | 'supervisor', kind: string, dedupe: string, payload: Record<string, unknown>): Promise<void> {
+  async notify(
+    channel: 'practice' | 'supervisor',
+    kind: string,
+    dedupe: string,
+    payload: Record<string, unknown>,
+  ): Promise<void> {
     try {
       await notifier.notify({
         dedupeKey: `${this.ref.claimUuid}:${dedupe}`,
@@ -488,7 +540,12 @@ class ClaimProcess {
         claimUuid: this.ref.claimUuid,
         channel,
         kind,
-        payload: { ...payload, claimId: this.ref.claimId, workflowId: this.workflowId, status: this.d.status },
+        payload: {
+          ...payload,
+          claimId: this.ref.claimId,
+          workflowId: this.workflowId,
+          status: this.d.status,
+        },
       });
     } catch (err) {
       // The outbox row is written before delivery is attempted, so a failed webhook is visible and
@@ -516,7 +573,10 @@ class ClaimProcess {
       practiceId: this.ref.practiceId,
       asOf: isoDate(Date.now()),
     });
-    this.d.timelyFilingAt = addDays(Date.parse(`${this.ref.dateOfService}T00:00:00Z`), this.d.rules.timelyFilingDays);
+    this.d.timelyFilingAt = addDays(
+      Date.parse(`${this.ref.dateOfService}T00:00:00Z`),
+      this.d.rules.timelyFilingDays,
+    );
   }
 
   scheduleReminders(deadline: Reminder['deadline'], deadlineAt: number, level?: number): void {
@@ -552,12 +612,22 @@ class ClaimProcess {
       d.followUps = 0;
       d.followUpAt = addDays(Date.now(), d.rules.followUpDays);
       d.reminders = d.reminders.filter((r) => r.deadline !== 'TIMELY_FILING');
-      await this.transition('AWAITING_ADJUDICATION', `accepted by the clearinghouse (${result.clearinghouseClaimId})`, actor, {
-        frequencyCode,
-        submission: d.submissions,
-      });
+      await this.transition(
+        'AWAITING_ADJUDICATION',
+        `accepted by the clearinghouse (${result.clearinghouseClaimId})`,
+        actor,
+        {
+          frequencyCode,
+          submission: d.submissions,
+        },
+      );
     } else {
-      await this.reject({ category: result.category, statusCode: result.statusCode, message: result.message, field: result.field });
+      await this.reject({
+        category: result.category,
+        statusCode: result.statusCode,
+        message: result.message,
+        field: result.field,
+      });
     }
   }
 
@@ -567,7 +637,9 @@ class ClaimProcess {
     d.rejection = change;
     d.followUpAt = undefined;
     this.scheduleReminders('TIMELY_FILING', d.timelyFilingAt);
-    await this.transition('NEEDS_CORRECTION', `rejected ${change.category}: ${change.message}`, undefined, { ...change });
+    await this.transition('NEEDS_CORRECTION', `rejected ${change.category}: ${change.message}`, undefined, {
+      ...change,
+    });
   }
 
   async enterReview(reason: string): Promise<void> {
@@ -576,7 +648,8 @@ class ClaimProcess {
     d.appealFollowUpAt = undefined;
     d.reviewSlaAt = addDays(Date.now(), d.rules.reviewSlaDays);
     d.reminders = [];
-    if (d.denial?.appealable && d.appealDeadline) this.scheduleReminders('APPEAL', d.appealDeadline.at, d.appealDeadline.level);
+    if (d.denial?.appealable && d.appealDeadline)
+      this.scheduleReminders('APPEAL', d.appealDeadline.at, d.appealDeadline.level);
     if (this.timelyFilingMattersIn('NEEDS_REVIEW')) this.scheduleReminders('TIMELY_FILING', d.timelyFilingAt);
     await this.transition('NEEDS_REVIEW', reason, undefined, { denial: d.denial });
   }
@@ -610,7 +683,13 @@ class ClaimProcess {
 
   async startPatientBalance(reason: string, actor?: m.Actor): Promise<void> {
     const d = this.d;
-    d.patientBalance = { status: 'DUNNING', balanceCents: this.patientOpen(), statementsSent: 0, holds: [], started: false };
+    d.patientBalance = {
+      status: 'DUNNING',
+      balanceCents: this.patientOpen(),
+      statementsSent: 0,
+      holds: [],
+      started: false,
+    };
     await this.transition('PATIENT_BALANCE', reason, actor, { patientOwesCents: this.patientOpen() });
     await wf.startChild(patientBalanceWorkflow, {
       workflowId: patientBalanceWorkflowId(this.ref.practiceId, this.ref.claimId),
@@ -643,7 +722,10 @@ class ClaimProcess {
         return this.onPatientPayment(c.payment);
       case 'appealDecision':
         if (this.d.status !== 'APPEALING') {
-          await this.record('APPEAL_DECISION_IGNORED', { reason: `received in ${this.d.status}`, data: { ...c.decision } });
+          await this.record('APPEAL_DECISION_IGNORED', {
+            reason: `received in ${this.d.status}`,
+            data: { ...c.decision },
+          });
           return;
         }
         return this.onAppealDecision(c.decision, c.actor);
@@ -668,7 +750,12 @@ class ClaimProcess {
     if (d.seenPostings.length > 100) d.seenPostings.splice(0, d.seenPostings.length - 100);
     if (r.payerClaimNumber) d.payerClaimNumber = r.payerClaimNumber;
     const outcome = assessRemittance(r);
-    const data = { postingKey: r.postingKey, traceNumber: r.traceNumber, statusCode: r.statusCode, paidCents: r.paidCents };
+    const data = {
+      postingKey: r.postingKey,
+      traceNumber: r.traceNumber,
+      statusCode: r.statusCode,
+      paidCents: r.paidCents,
+    };
 
     if (outcome.kind === 'INFORMATIONAL') {
       await this.record('REMITTANCE_INFORMATIONAL', { reason: outcome.reason, data });
@@ -677,7 +764,9 @@ class ClaimProcess {
     if (outcome.kind === 'REVERSAL') {
       // CLP02=22 carries the negated amounts of the original posting: add them to undo it.
       d.paidCents += r.paidCents;
-      d.contractualCents += r.adjustments.filter((a) => a.group !== 'PR').reduce((s, a) => s + a.amountCents, 0);
+      d.contractualCents += r.adjustments
+        .filter((a) => a.group !== 'PR')
+        .reduce((s, a) => s + a.amountCents, 0);
       d.patientResponsibilityCents = Math.max(0, d.patientResponsibilityCents + r.patientResponsibilityCents);
       d.denial = undefined;
       d.followUps = 0;
@@ -687,7 +776,12 @@ class ClaimProcess {
         await this.childHandle().cancel();
         d.patientBalance = undefined;
       }
-      await this.transition('AWAITING_ADJUDICATION', `payer reversed its payment (trace ${r.traceNumber}); awaiting the repost`, { actor: 'payer' }, data);
+      await this.transition(
+        'AWAITING_ADJUDICATION',
+        `payer reversed its payment (trace ${r.traceNumber}); awaiting the repost`,
+        { actor: 'payer' },
+        data,
+      );
       return;
     }
 
@@ -697,9 +791,12 @@ class ClaimProcess {
     if (!outcome.denial) {
       d.denial = undefined;
       await this.record('REMITTANCE_POSTED', { reason: `paid ${outcome.paidCents} cents`, data });
-      await this.settle(`adjudicated: paid ${outcome.paidCents}, contractual ${outcome.contractualCents}, patient ${outcome.patientResponsibilityCents}`, {
-        actor: 'payer',
-      });
+      await this.settle(
+        `adjudicated: paid ${outcome.paidCents}, contractual ${outcome.contractualCents}, patient ${outcome.patientResponsibilityCents}`,
+        {
+          actor: 'payer',
+        },
+      );
       return;
     }
 
@@ -708,10 +805,17 @@ class ClaimProcess {
     d.denial = { ...outcome.denial, deniedAt: new Date(deniedAt).toISOString() };
     d.firstDeniedAt ??= new Date().toISOString();
     d.appealDeadline = this.appealDeadlineFrom(deniedAt, firstLevel);
-    await this.record('REMITTANCE_POSTED', { reason: `denied ${outcome.denial.deniedCents} cents (${outcome.denial.carcs.join(',')})`, data });
-    await this.transition(outcome.paidCents > 0 ? 'PARTIAL' : 'DENIED', `CARC ${outcome.denial.carcs.join(',')} (${outcome.denial.category})`, {
-      actor: 'payer',
+    await this.record('REMITTANCE_POSTED', {
+      reason: `denied ${outcome.denial.deniedCents} cents (${outcome.denial.carcs.join(',')})`,
+      data,
     });
+    await this.transition(
+      outcome.paidCents > 0 ? 'PARTIAL' : 'DENIED',
+      `CARC ${outcome.denial.carcs.join(',')} (${outcome.denial.category})`,
+      {
+        actor: 'payer',
+      },
+    );
     await this.enterReview(`denial needs review: ${ruleFor(outcome.denial.category).action}`);
   }
 
@@ -726,7 +830,10 @@ class ClaimProcess {
     const { posted } = await store.postPatientPayment({ claimUuid: this.ref.claimUuid, payment: p });
     if (!posted) return;
     d.patientPaidCents += p.amountCents;
-    await this.record('PATIENT_PAYMENT_POSTED', { reason: `${p.amountCents} cents (${p.method})`, data: { reference: p.reference } });
+    await this.record('PATIENT_PAYMENT_POSTED', {
+      reason: `${p.amountCents} cents (${p.method})`,
+      data: { reference: p.reference },
+    });
     if (d.patientBalance?.started && PATIENT_STATES.has(d.status)) {
       await this.childHandle().signal(m.patientBalancePaymentSignal, p);
     }
@@ -750,12 +857,15 @@ class ClaimProcess {
     if (decision.outcome === 'overturned') {
       d.followUps = 0;
       d.followUpAt = addDays(Date.now(), d.rules.followUpDays);
-      await this.transition('AWAITING_PAYMENT', `level ${appeal.level} appeal overturned`, actor, { level: appeal.level });
+      await this.transition('AWAITING_PAYMENT', `level ${appeal.level} appeal overturned`, actor, {
+        level: appeal.level,
+      });
       return;
     }
     await this.reloadRules();
     d.appealDeadline = this.appealDeadlineFrom(decidedMs, appeal.level + 1);
-    if (d.denial) d.denial.appealable = d.appealDeadline !== undefined && ruleFor(d.denial.category).appealable;
+    if (d.denial)
+      d.denial.appealable = d.appealDeadline !== undefined && ruleFor(d.denial.category).appealable;
     await this.enterReview(
       d.appealDeadline
         ? `level ${appeal.level} appeal upheld; level ${d.appealDeadline.level} due ${isoDate(d.appealDeadline.at)}`
@@ -778,13 +888,16 @@ class ClaimProcess {
     const before = d.rules;
     await this.reloadRules();
     // Re-derive every pending timer from the rule now in force.
-    if (d.followUpAt !== undefined) d.followUpAt = d.followUpAt - before.followUpDays * DAY + d.rules.followUpDays * DAY;
-    if (d.reviewSlaAt !== undefined) d.reviewSlaAt = d.reviewSlaAt - before.reviewSlaDays * DAY + d.rules.reviewSlaDays * DAY;
+    if (d.followUpAt !== undefined)
+      d.followUpAt = d.followUpAt - before.followUpDays * DAY + d.rules.followUpDays * DAY;
+    if (d.reviewSlaAt !== undefined)
+      d.reviewSlaAt = d.reviewSlaAt - before.reviewSlaDays * DAY + d.rules.reviewSlaDays * DAY;
     if (d.appealDeadline && d.denial) {
       const window = (r: PayerRules) => r.appealWindowDays[d.appealDeadline!.level - 1] ?? 0;
       d.appealDeadline.at = d.appealDeadline.at - window(before) * DAY + window(d.rules) * DAY;
     }
-    if (d.status === 'NEEDS_REVIEW' && d.appealDeadline) this.scheduleReminders('APPEAL', d.appealDeadline.at, d.appealDeadline.level);
+    if (d.status === 'NEEDS_REVIEW' && d.appealDeadline)
+      this.scheduleReminders('APPEAL', d.appealDeadline.at, d.appealDeadline.level);
     if (this.timelyFilingMatters()) this.scheduleReminders('TIMELY_FILING', d.timelyFilingAt);
     await this.record('PAYER_RULES_CHANGED', { data: { rules: d.rules } });
   }
@@ -792,9 +905,11 @@ class ClaimProcess {
   async onPatientBalanceClosed(result: PatientBalanceResult): Promise<void> {
     const d = this.d;
     if (!PATIENT_STATES.has(d.status)) return;
-    if (d.patientBalance) Object.assign(d.patientBalance, { status: result.outcome, balanceCents: result.balanceCents });
+    if (d.patientBalance)
+      Object.assign(d.patientBalance, { status: result.outcome, balanceCents: result.balanceCents });
     if (result.outcome === 'PAID') await this.settle('patient balance paid');
-    else if (result.outcome === 'COLLECTIONS') await this.transition('COLLECTIONS', `handed to collections after ${result.statementsSent} statements`);
+    else if (result.outcome === 'COLLECTIONS')
+      await this.transition('COLLECTIONS', `handed to collections after ${result.statementsSent} statements`);
     else {
       d.writtenOffCents += result.balanceCents;
       await this.transition('WRITTEN_OFF', 'patient balance written off');
@@ -809,7 +924,11 @@ class ClaimProcess {
     switch (name) {
       case 'resubmitCorrected': {
         const input = raw as m.ResubmitCorrectedInput;
-        const applied = await store.applyCorrection({ claimUuid: this.ref.claimUuid, changes: input.changes, actor: input.actor });
+        const applied = await store.applyCorrection({
+          claimUuid: this.ref.claimUuid,
+          changes: input.changes,
+          actor: input.actor,
+        });
         this.clearEscalation();
         // A rejected claim never reached adjudication: it is refiled as a new original (frequency 1).
         // An adjudicated one is replaced (frequency 7, REF*F8 with the payer's claim number).
@@ -818,7 +937,10 @@ class ClaimProcess {
         d.appealDeadline = undefined;
         d.reviewSlaAt = undefined;
         d.reminders = [];
-        await this.transition('RESUBMITTED', input.reason, actor, { changes: applied, frequencyCode: frequency });
+        await this.transition('RESUBMITTED', input.reason, actor, {
+          changes: applied,
+          frequencyCode: frequency,
+        });
         await this.submit(frequency, actor);
         return;
       }
@@ -852,7 +974,10 @@ class ClaimProcess {
         d.reminders = [];
         d.appealFollowUpAt = addDays(Date.now(), d.rules.appealDecisionFollowUpDays);
         this.clearEscalation();
-        await this.transition('APPEALING', `level ${level} appeal filed: ${input.grounds}`, actor, { level, attachments: input.attachments });
+        await this.transition('APPEALING', `level ${level} appeal filed: ${input.grounds}`, actor, {
+          level,
+          attachments: input.attachments,
+        });
         return;
       }
       case 'recordAppealDecision':
@@ -866,7 +991,9 @@ class ClaimProcess {
           if (d.patientBalance?.started) await this.childHandle().cancel();
           d.writtenOffCents += amount;
           d.patientBalance = undefined;
-          await this.transition('WRITTEN_OFF', `${input.reasonCode}: ${input.note ?? ''}`.trim(), actor, { amountCents: amount });
+          await this.transition('WRITTEN_OFF', `${input.reasonCode}: ${input.note ?? ''}`.trim(), actor, {
+            amountCents: amount,
+          });
           return;
         }
         // Write off what the payer will not pay; any patient share still follows its own path.
@@ -874,9 +1001,20 @@ class ClaimProcess {
         d.writtenOffCents += amount;
         d.denial = undefined;
         d.appealDeadline = undefined;
-        await this.record('WRITE_OFF', { actor, reason: input.reasonCode, data: { amountCents: amount, note: input.note } });
-        if (this.patientOpen() > 0) await this.settle(`insurance balance written off (${input.reasonCode})`, actor);
-        else await this.transition('WRITTEN_OFF', `${input.reasonCode}${input.note ? `: ${input.note}` : ''}`, actor, { amountCents: amount });
+        await this.record('WRITE_OFF', {
+          actor,
+          reason: input.reasonCode,
+          data: { amountCents: amount, note: input.note },
+        });
+        if (this.patientOpen() > 0)
+          await this.settle(`insurance balance written off (${input.reasonCode})`, actor);
+        else
+          await this.transition(
+            'WRITTEN_OFF',
+            `${input.reasonCode}${input.note ? `: ${input.note}` : ''}`,
+            actor,
+            { amountCents: amount },
+          );
         return;
       }
       case 'transferToPatient': {
@@ -907,16 +1045,22 @@ class ClaimProcess {
         const placed = name === 'placeHold';
         d.holds = placed ? [...d.holds, input.reason] : d.holds.filter((h) => h !== input.reason);
         await this.record(placed ? 'HOLD_PLACED' : 'HOLD_RELEASED', { actor, reason: input.reason });
-        if (d.patientBalance?.started) await this.childHandle().signal(m.patientBalanceHoldSignal, { reason: input.reason, placed });
+        if (d.patientBalance?.started)
+          await this.childHandle().signal(m.patientBalanceHoldSignal, { reason: input.reason, placed });
         return;
       }
       case 'setupPaymentPlan': {
         const input = raw as m.PaymentPlanInput;
-        await this.transition('PAYMENT_PLAN', `${input.installmentCents} cents every ${input.intervalDays} days`, actor, {
-          installmentCents: input.installmentCents,
-          intervalDays: input.intervalDays,
-          firstDueDate: input.firstDueDate,
-        });
+        await this.transition(
+          'PAYMENT_PLAN',
+          `${input.installmentCents} cents every ${input.intervalDays} days`,
+          actor,
+          {
+            installmentCents: input.installmentCents,
+            intervalDays: input.intervalDays,
+            firstDueDate: input.firstDueDate,
+          },
+        );
         if (d.patientBalance?.started) {
           await this.childHandle().signal(m.patientBalancePlanSignal, {
             installmentCents: input.installmentCents,
@@ -944,23 +1088,37 @@ class ClaimProcess {
           reason: `${r.deadline} deadline in ${r.offsetDays} days (${isoDate(r.deadlineAt)})`,
           data: { deadline: r.deadline, offsetDays: r.offsetDays, level: r.level },
         });
-        await this.notify('practice', 'DEADLINE_REMINDER', `reminder:${r.deadline}:${r.level ?? 0}:${r.deadlineAt}:${r.offsetDays}`, {
-          deadline: r.deadline,
-          deadlineAt: new Date(r.deadlineAt).toISOString(),
-          daysLeft: r.offsetDays,
-          level: r.level,
-        });
+        await this.notify(
+          'practice',
+          'DEADLINE_REMINDER',
+          `reminder:${r.deadline}:${r.level ?? 0}:${r.deadlineAt}:${r.offsetDays}`,
+          {
+            deadline: r.deadline,
+            deadlineAt: new Date(r.deadlineAt).toISOString(),
+            daysLeft: r.offsetDays,
+            level: r.level,
+          },
+        );
       }
       return;
     }
     if (kind === 'DEADLINE_APPEAL') {
-      return this.escalate(this.missKey('APPEAL'), `level ${d.appealDeadline?.level} appeal deadline missed (${isoDate(d.appealDeadline!.at)})`);
+      return this.escalate(
+        this.missKey('APPEAL'),
+        `level ${d.appealDeadline?.level} appeal deadline missed (${isoDate(d.appealDeadline!.at)})`,
+      );
     }
     if (kind === 'DEADLINE_TIMELY_FILING') {
-      return this.escalate(this.missKey('TIMELY_FILING'), `timely filing limit passed (${isoDate(d.timelyFilingAt)})`);
+      return this.escalate(
+        this.missKey('TIMELY_FILING'),
+        `timely filing limit passed (${isoDate(d.timelyFilingAt)})`,
+      );
     }
     if (kind === 'DEADLINE_REVIEW_SLA') {
-      return this.escalate(this.missKey('REVIEW_SLA'), `waiting in review longer than the ${d.rules.reviewSlaDays}-day SLA`);
+      return this.escalate(
+        this.missKey('REVIEW_SLA'),
+        `waiting in review longer than the ${d.rules.reviewSlaDays}-day SLA`,
+      );
     }
   }
 
@@ -971,7 +1129,10 @@ class ClaimProcess {
     d.followUps += 1;
     let status: Awaited<ReturnType<Activities['claimStatusInquiry']>>;
     try {
-      status = await payer.claimStatusInquiry({ payerId: this.ref.payerId, patientControlNumber: this.ref.patientControlNumber });
+      status = await payer.claimStatusInquiry({
+        payerId: this.ref.payerId,
+        patientControlNumber: this.ref.patientControlNumber,
+      });
     } catch (err) {
       const refusal = payerRefusal(err);
       if (refusal === undefined) throw err;
@@ -989,21 +1150,30 @@ class ClaimProcess {
     };
     if (cat === 'A4') {
       if (Date.now() <= d.timelyFilingAt) {
-        await this.transition('RESUBMITTED', 'payer has no record of the claim (277 A4); resubmitting within timely filing');
+        await this.transition(
+          'RESUBMITTED',
+          'payer has no record of the claim (277 A4); resubmitting within timely filing',
+        );
         await this.submit('1');
       } else {
-        await this.escalate('NO_RECORD_PAST_TIMELY_FILING', 'payer has no record and the timely filing limit has passed');
+        await this.escalate(
+          'NO_RECORD_PAST_TIMELY_FILING',
+          'payer has no record and the timely filing limit has passed',
+        );
         d.denial = { ...this.syntheticDenial('TIMELY_FILING', ['29']) };
         await this.enterReview('payer has no record; timely filing passed');
       }
       return;
     }
-    if (/^A[3678]$/.test(cat)) return this.reject({ category: cat, statusCode: status.statusCode, message: status.message });
+    if (/^A[3678]$/.test(cat))
+      return this.reject({ category: cat, statusCode: status.statusCode, message: status.message });
     if (cat === 'F2' || cat === 'F4') {
       d.denial = this.syntheticDenial('OTHER', []);
       d.firstDeniedAt ??= new Date().toISOString();
       d.appealDeadline = this.appealDeadlineFrom(Date.parse(`${status.effectiveDate}T00:00:00Z`), 1);
-      await this.enterReview(`payer reports ${cat === 'F2' ? 'a denial' : 'no payment forthcoming'}; the ERA will carry the reasons`);
+      await this.enterReview(
+        `payer reports ${cat === 'F2' ? 'a denial' : 'no payment forthcoming'}; the ERA will carry the reasons`,
+      );
       return;
     }
     if (cat.startsWith('R')) {
@@ -1014,7 +1184,10 @@ class ClaimProcess {
     // P* pending, A1/A2 acknowledged, F1 paid (the ERA is on its way), E*/D0 inquiry errors: keep waiting.
     again();
     if (d.followUps >= d.rules.maxFollowUps) {
-      await this.escalate(`FOLLOW_UPS_EXHAUSTED:${d.submissions}`, `${d.followUps} follow-ups without a remittance`);
+      await this.escalate(
+        `FOLLOW_UPS_EXHAUSTED:${d.submissions}`,
+        `${d.followUps} follow-ups without a remittance`,
+      );
     }
   }
 
@@ -1043,7 +1216,10 @@ class ClaimProcess {
       await this.record('APPEAL_STATUS', { reason: `level ${appeal.level} appeal still pending` });
       return;
     }
-    await this.onAppealDecision({ outcome: status.status, reason: status.reason, decidedAt: status.decidedAt }, { actor: 'payer' });
+    await this.onAppealDecision(
+      { outcome: status.status, reason: status.reason, decidedAt: status.decidedAt },
+      { actor: 'payer' },
+    );
   }
 
   // ---------- main loop ----------
@@ -1082,7 +1258,10 @@ class ClaimProcess {
   }
 }
 
-function freshData(claim: m.ClaimRef, resume: ClaimWorkflowInput['resume']): { data: ClaimData; isNew: boolean } {
+function freshData(
+  claim: m.ClaimRef,
+  resume: ClaimWorkflowInput['resume'],
+): { data: ClaimData; isNew: boolean } {
   if (resume && !('fromRow' in resume)) return { data: resume, isNew: false };
   const base: ClaimData = {
     status: 'SUBMITTING',
@@ -1145,7 +1324,11 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<m.ClaimV
   const budget = input.historyBudget ?? DEFAULT_HISTORY_BUDGET;
   const carry = await process.run(isNew, budget);
   if (carry) {
-    return wf.continueAsNew<typeof claimWorkflow>({ claim: input.claim, resume: carry, historyBudget: input.historyBudget });
+    return wf.continueAsNew<typeof claimWorkflow>({
+      claim: input.claim,
+      resume: carry,
+      historyBudget: input.historyBudget,
+    });
   }
   return process.view();
 }

@@ -40,7 +40,11 @@ export async function eraIngestWorkflow(input: { eraFileId: string }): Promise<E
  * One pull from the clearinghouse: store every new file, then post and signal each. Posting is idempotent
  * in Postgres, so a file also uploaded through the API at the same moment is still posted once.
  */
-export async function eraPollWorkflow(): Promise<{ files: number; rejected: number; results: EraIngestResult[] }> {
+export async function eraPollWorkflow(): Promise<{
+  files: number;
+  rejected: number;
+  results: EraIngestResult[];
+}> {
   const files = await clearinghouse.pullEraFiles();
   const results: EraIngestResult[] = [];
   for (const f of files) {

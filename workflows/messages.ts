@@ -45,9 +45,8 @@ export type HoldReason = (typeof HOLD_REASONS)[number];
 // Signals: facts from outside.
 export const remittanceReceivedSignal = defineSignal<[RemittanceSummary]>('remittanceReceived');
 export const patientPaymentReceivedSignal = defineSignal<[PatientPayment]>('patientPaymentReceived');
-export const appealDecisionReceivedSignal = defineSignal<[AppealDecision & { appealId?: string }]>(
-  'appealDecisionReceived',
-);
+export const appealDecisionReceivedSignal =
+  defineSignal<[AppealDecision & { appealId?: string }]>('appealDecisionReceived');
 export const claimStatusChangedSignal = defineSignal<[ClaimStatusChange]>('claimStatusChanged');
 /** Sent by the API when a payer rule changes, so waiting timers pick up the rule now in force. */
 export const payerRulesChangedSignal = defineSignal('payerRulesChanged');
@@ -94,7 +93,9 @@ export interface PaymentPlanInput extends Actor {
 
 export const resubmitCorrectedUpdate = defineUpdate<ClaimView, [ResubmitCorrectedInput]>('resubmitCorrected');
 export const fileAppealUpdate = defineUpdate<ClaimView, [FileAppealInput]>('fileAppeal');
-export const recordAppealDecisionUpdate = defineUpdate<ClaimView, [RecordAppealDecisionInput]>('recordAppealDecision');
+export const recordAppealDecisionUpdate = defineUpdate<ClaimView, [RecordAppealDecisionInput]>(
+  'recordAppealDecision',
+);
 export const writeOffUpdate = defineUpdate<ClaimView, [WriteOffInput]>('writeOff');
 export const transferToPatientUpdate = defineUpdate<ClaimView, [TransferToPatientInput]>('transferToPatient');
 export const assignUpdate = defineUpdate<ClaimView, [AssignInput]>('assign');
@@ -184,7 +185,9 @@ export const patientBalanceStateQuery = defineQuery<PatientBalanceView>('patient
 
 // Messages from the claim workflow to its patient-balance child.
 export const patientBalancePaymentSignal = defineSignal<[PatientPayment]>('patientBalancePayment');
-export const patientBalanceHoldSignal = defineSignal<[{ reason: HoldReason; placed: boolean }]>('patientBalanceHold');
-export const patientBalancePlanSignal = defineSignal<[{ installmentCents: Cents; intervalDays: number; firstDueDate: string }]>(
-  'patientBalancePlan',
-);
+export const patientBalanceHoldSignal =
+  defineSignal<[{ reason: HoldReason; placed: boolean }]>('patientBalanceHold');
+export const patientBalancePlanSignal =
+  defineSignal<[{ installmentCents: Cents; intervalDays: number; firstDueDate: string }]>(
+    'patientBalancePlan',
+  );

@@ -147,7 +147,10 @@ export async function patientBalanceWorkflow(input: PatientBalanceInput): Promis
         // statement, and the wait after the final notice.
         const byClock = now + Math.max(0, rules.collectionsAfterDays * DAY - clockMs());
         const byCalendar = addDays(firstStatementAt, rules.collectionsAfterDays);
-        const afterNotice = addDays(finalNoticeAt, Math.max(rules.finalNoticeDays, MIN_DAYS_AFTER_FINAL_NOTICE));
+        const afterNotice = addDays(
+          finalNoticeAt,
+          Math.max(rules.finalNoticeDays, MIN_DAYS_AFTER_FINAL_NOTICE),
+        );
         candidates.push({
           at: Math.max(byClock, byCalendar, afterNotice),
           act: async () => {
@@ -181,7 +184,10 @@ export async function patientBalanceWorkflow(input: PatientBalanceInput): Promis
     const next = candidates[0];
     nextActionAt = next?.at;
     changed = false;
-    const woke = await wf.condition(() => changed, next === undefined ? undefined : Math.max(1, next.at - Date.now()));
+    const woke = await wf.condition(
+      () => changed,
+      next === undefined ? undefined : Math.max(1, next.at - Date.now()),
+    );
     if (woke) {
       await reportProgress();
       continue;
@@ -189,6 +195,10 @@ export async function patientBalanceWorkflow(input: PatientBalanceInput): Promis
     if (next) await next.act();
   }
   nextActionAt = undefined;
-  await parent.signal('patientBalanceClosed', { outcome, balanceCents: Math.max(0, balance), statementsSent });
+  await parent.signal('patientBalanceClosed', {
+    outcome,
+    balanceCents: Math.max(0, balance),
+    statementsSent,
+  });
   await wf.condition(wf.allHandlersFinished);
 }

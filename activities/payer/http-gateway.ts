@@ -29,6 +29,7 @@ export interface PayerGatewayLogger {
   warn(obj: object, msg: string): void;
 }
 
+/** Where the clearinghouse is, how to authenticate, and how long one call may take. */
 export interface HttpPayerGatewayOptions {
   /** Root of the clearinghouse API, e.g. `http://127.0.0.1:4010` (the `/v1` prefix is added here). */
   baseUrl: string;

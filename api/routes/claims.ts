@@ -4,9 +4,9 @@
  */
 import {
   WorkflowExecutionAlreadyStartedError,
+  type WorkflowHandle,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
-  type WorkflowHandle,
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { FastifyRequest } from 'fastify';
@@ -92,10 +92,14 @@ async function decide<T>(
   } catch (err) {
     if (err instanceof WorkflowUpdateFailedError) {
       const cause = err.cause;
-      const reason = cause instanceof ApplicationFailure || cause instanceof Error ? cause.message : 'the decision was refused';
+      const reason =
+        cause instanceof ApplicationFailure || cause instanceof Error
+          ? cause.message
+          : 'the decision was refused';
       throw conflict(reason);
     }
-    if (err instanceof WorkflowNotFoundError) throw conflict('the claim is closed: its workflow is no longer running');
+    if (err instanceof WorkflowNotFoundError)
+      throw conflict('the claim is closed: its workflow is no longer running');
     throw err;
   }
 }
@@ -105,7 +109,11 @@ export function claimRoutes(deps: AppDeps) {
     app.post(
       '/claims',
       {
-        schema: { body: s.CreateClaimBody, tags: ['claims'], summary: 'Submit a claim: stores it and starts its workflow' },
+        schema: {
+          body: s.CreateClaimBody,
+          tags: ['claims'],
+          summary: 'Submit a claim: stores it and starts its workflow',
+        },
         config: { roles: INTAKE_ROLES },
       },
       async (req, reply) => {
@@ -142,7 +150,14 @@ export function claimRoutes(deps: AppDeps) {
 
     app.get(
       '/claims/:id',
-      { schema: { params: s.ClaimIdParams, tags: ['claims'], summary: 'A claim with its lines and live workflow state' }, config: { roles: WORK_ROLES } },
+      {
+        schema: {
+          params: s.ClaimIdParams,
+          tags: ['claims'],
+          summary: 'A claim with its lines and live workflow state',
+        },
+        config: { roles: WORK_ROLES },
+      },
       async (req) => {
         const claim = await claimForPrincipal(deps, req, req.params.id);
         const lines = await getClaimLines(deps.db, claim.id);
@@ -184,27 +199,60 @@ export function claimRoutes(deps: AppDeps) {
           const params = req.params as Static<typeof s.ClaimIdParams>;
           const claim = await claimForPrincipal(deps, req, params.id);
           const handle = deps.temporal.workflow.getHandle(claim.workflow_id);
-          const input = { ...toInput(req.body as Static<B>), actor: req.principal!.userId, requestId: req.id } as T;
+          const input = {
+            ...toInput(req.body as Static<B>),
+            actor: req.principal!.userId,
+            requestId: req.id,
+          } as T;
           const state = await decide(handle, def, input);
           return { claim: claimJson((await getClaimByUuid(deps.db, claim.id))!), state };
         },
       );
     };
-    decision('resubmit-corrected', s.ResubmitBody, m.resubmitCorrectedUpdate, 'Send a corrected claim (frequency 7 or a new original)');
+    decision(
+      'resubmit-corrected',
+      s.ResubmitBody,
+      m.resubmitCorrectedUpdate,
+      'Send a corrected claim (frequency 7 or a new original)',
+    );
     decision('appeals', s.AppealBody, m.fileAppealUpdate, 'File the next appeal level');
-    decision('appeal-decision', s.AppealDecisionBody, m.recordAppealDecisionUpdate, 'Record the payer’s appeal decision');
+    decision(
+      'appeal-decision',
+      s.AppealDecisionBody,
+      m.recordAppealDecisionUpdate,
+      'Record the payer’s appeal decision',
+    );
     decision('write-off', s.WriteOffBody, m.writeOffUpdate, 'Write off the open balance');
-    decision('transfer-to-patient', s.TransferBody, m.transferToPatientUpdate, 'Bill the denied amount to the patient');
-    decision('assign', s.AssignBody, m.assignUpdate, 'Assign the claim to a biller', ['supervisor', 'admin', 'biller']);
+    decision(
+      'transfer-to-patient',
+      s.TransferBody,
+      m.transferToPatientUpdate,
+      'Bill the denied amount to the patient',
+    );
+    decision('assign', s.AssignBody, m.assignUpdate, 'Assign the claim to a biller', [
+      'supervisor',
+      'admin',
+      'biller',
+    ]);
     decision('notes', s.NoteBody, m.addNoteUpdate, 'Add a note to the claim');
     decision('holds', s.HoldBody, m.placeHoldUpdate, 'Place a dunning hold on the patient balance');
     decision('holds/release', s.HoldBody, m.releaseHoldUpdate, 'Release a dunning hold');
-    decision('payment-plan', s.PaymentPlanBody, m.setupPaymentPlanUpdate, 'Put the patient balance on a payment plan');
+    decision(
+      'payment-plan',
+      s.PaymentPlanBody,
+      m.setupPaymentPlanUpdate,
+      'Put the patient balance on a payment plan',
+    );
 
     app.post(
       '/claims/:id/patient-payments',
       {
-        schema: { params: s.ClaimIdParams, body: s.PatientPaymentBody, tags: ['patients'], summary: 'Record a patient payment' },
+        schema: {
+          params: s.ClaimIdParams,
+          body: s.PatientPaymentBody,
+          tags: ['patients'],
+          summary: 'Record a patient payment',
+        },
         config: { roles: WORK_ROLES },
       },
       async (req, reply) => {
@@ -216,9 +264,12 @@ export function claimRoutes(deps: AppDeps) {
           receivedAt: req.body.receivedAt ?? new Date().toISOString(),
         };
         try {
-          await deps.temporal.workflow.getHandle(claim.workflow_id).signal(m.patientPaymentReceivedSignal, payment);
+          await deps.temporal.workflow
+            .getHandle(claim.workflow_id)
+            .signal(m.patientPaymentReceivedSignal, payment);
         } catch (err) {
-          if (err instanceof WorkflowNotFoundError) throw conflict('the claim is closed: record the payment as unapplied cash');
+          if (err instanceof WorkflowNotFoundError)
+            throw conflict('the claim is closed: record the payment as unapplied cash');
           throw err;
         }
         return reply.status(202).send({ accepted: true, reference: payment.reference });
@@ -240,12 +291,17 @@ async function intakeErrors(deps: AppDeps, body: s.CreateClaimBody) {
   if (isValidIsoDate(body.dateOfService) && body.dateOfService > today) {
     errors.push({ field: 'body/dateOfService', message: 'is in the future' });
   }
-  if (body.patient.birthDate > body.dateOfService) errors.push({ field: 'body/patient/birthDate', message: 'is after the date of service' });
+  if (body.patient.birthDate > body.dateOfService)
+    errors.push({ field: 'body/patient/birthDate', message: 'is after the date of service' });
   body.lines.forEach((l, i) => {
-    if (l.serviceDate && l.serviceDate > today) errors.push({ field: `body/lines/${i}/serviceDate`, message: 'is in the future' });
+    if (l.serviceDate && l.serviceDate > today)
+      errors.push({ field: `body/lines/${i}/serviceDate`, message: 'is in the future' });
     for (const [j, p] of (l.diagnosisPointers ?? [1]).entries()) {
       if (p > body.diagnosisCodes.length) {
-        errors.push({ field: `body/lines/${i}/diagnosisPointers/${j}`, message: `points past the ${body.diagnosisCodes.length} diagnosis codes` });
+        errors.push({
+          field: `body/lines/${i}/diagnosisPointers/${j}`,
+          message: `points past the ${body.diagnosisCodes.length} diagnosis codes`,
+        });
       }
     }
   });

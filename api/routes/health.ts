@@ -5,20 +5,30 @@ import type { App, AppDeps } from '../app.js';
 
 export function healthRoutes(deps: AppDeps) {
   return async function routes(app: App): Promise<void> {
-    app.get('/healthz', { schema: { tags: ['operations'], summary: 'The API process is alive' } }, async () => ({ status: 'ok' }));
-    app.get('/readyz', { schema: { tags: ['operations'], summary: 'Postgres and Temporal are reachable' } }, async (_req, reply) => {
-      const checks = await Promise.all([
-        sql`select 1`.execute(deps.db).then(
-          () => ['postgres', 'ok'] as const,
-          () => ['postgres', 'unavailable'] as const,
-        ),
-        (deps.temporal.connection as Connection).healthService.check({}).then(
-          () => ['temporal', 'ok'] as const,
-          () => ['temporal', 'unavailable'] as const,
-        ),
-      ]);
-      const ready = checks.every(([, v]) => v === 'ok');
-      return reply.status(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(checks) });
-    });
+    app.get(
+      '/healthz',
+      { schema: { tags: ['operations'], summary: 'The API process is alive' } },
+      async () => ({ status: 'ok' }),
+    );
+    app.get(
+      '/readyz',
+      { schema: { tags: ['operations'], summary: 'Postgres and Temporal are reachable' } },
+      async (_req, reply) => {
+        const checks = await Promise.all([
+          sql`select 1`.execute(deps.db).then(
+            () => ['postgres', 'ok'] as const,
+            () => ['postgres', 'unavailable'] as const,
+          ),
+          (deps.temporal.connection as Connection).healthService.check({}).then(
+            () => ['temporal', 'ok'] as const,
+            () => ['temporal', 'unavailable'] as const,
+          ),
+        ]);
+        const ready = checks.every(([, v]) => v === 'ok');
+        return reply
+          .status(ready ? 200 : 503)
+          .send({ status: ready ? 'ready' : 'not ready', checks: Object.fromEntries(checks) });
+      },
+    );
   };
 }

@@ -3,9 +3,10 @@
  * rule, nothing stored or posted), stored by checksum, then posted by the `era-<checksum>` workflow, so
  * the same file twice, or two concurrent uploads of it, post exactly once.
  */
-import type { App, AppDeps } from '../app.js';
+
 import { storeEraFile } from '../../db/era.js';
 import { eraIngestWorkflowId } from '../../workflows/era-ids.js';
+import type { App, AppDeps } from '../app.js';
 import { Problem, unprocessable } from '../errors.js';
 
 export function remittanceRoutes(deps: AppDeps) {
@@ -22,7 +23,11 @@ export function remittanceRoutes(deps: AppDeps) {
       async (req, reply) => {
         const raw = req.body;
         if (typeof raw !== 'string' || raw.trim() === '') {
-          throw new Problem(415, 'Unsupported Media Type', 'send the 835 as a text/plain or application/edi-x12 body');
+          throw new Problem(
+            415,
+            'Unsupported Media Type',
+            'send the 835 as a text/plain or application/edi-x12 body',
+          );
         }
         const stored = await storeEraFile(deps.db, { raw, source: 'upload' });
         if (stored.status === 'REJECTED') {

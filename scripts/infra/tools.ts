@@ -31,7 +31,10 @@ export function findTemporalCli(cliPath?: string): string | undefined {
     if (!existsSync(cliPath)) throw new Error(`TEMPORAL_CLI_PATH=${cliPath} does not exist`);
     return cliPath;
   }
-  return onPath('temporal') ?? (existsSync(join(TOOLS_DIR, 'bin', 'temporal')) ? join(TOOLS_DIR, 'bin', 'temporal') : undefined);
+  return (
+    onPath('temporal') ??
+    (existsSync(join(TOOLS_DIR, 'bin', 'temporal')) ? join(TOOLS_DIR, 'bin', 'temporal') : undefined)
+  );
 }
 
 /** Builds the Temporal CLI into `.tools/bin` when Go is available. Returns its path, or undefined. */
@@ -44,19 +47,24 @@ export function installTemporalCli(log: (msg: string) => void = console.log): st
   }
   const gobin = join(TOOLS_DIR, 'bin');
   mkdirSync(gobin, { recursive: true });
-  log(`Building the Temporal CLI (${TEMPORAL_CLI_MODULE}) into .tools/bin; the first build takes a few minutes...`);
+  log(
+    `Building the Temporal CLI (${TEMPORAL_CLI_MODULE}) into .tools/bin; the first build takes a few minutes...`,
+  );
   const res = spawnSync('go', ['install', TEMPORAL_CLI_MODULE], {
     stdio: 'inherit',
     env: { ...process.env, GOBIN: gobin, CGO_ENABLED: process.env.CGO_ENABLED ?? '0' },
   });
-  if (res.status !== 0) throw new Error(`go install ${TEMPORAL_CLI_MODULE} failed with exit code ${res.status}`);
+  if (res.status !== 0)
+    throw new Error(`go install ${TEMPORAL_CLI_MODULE} failed with exit code ${res.status}`);
   return join(gobin, 'temporal');
 }
 
 /** The wrapper that starts the Java time-skipping test server, if installed. */
 export function findTestServer(): string | undefined {
   if (process.env.TEMPORAL_TEST_SERVER_PATH) return process.env.TEMPORAL_TEST_SERVER_PATH;
-  return existsSync(TEST_SERVER_WRAPPER) && existsSync(join(TEST_SERVER_DIR, 'lib')) ? TEST_SERVER_WRAPPER : undefined;
+  return existsSync(TEST_SERVER_WRAPPER) && existsSync(join(TEST_SERVER_DIR, 'lib'))
+    ? TEST_SERVER_WRAPPER
+    : undefined;
 }
 
 /**
@@ -69,7 +77,9 @@ export function installTestServer(log: (msg: string) => void = console.log): str
   const existing = findTestServer();
   if (existing) return existing;
   if (!onPath('mvn') || !onPath('java')) {
-    log('Maven or Java is missing: time-skipping tests will use the SDK-downloaded test server (needs internet).');
+    log(
+      'Maven or Java is missing: time-skipping tests will use the SDK-downloaded test server (needs internet).',
+    );
     return undefined;
   }
   log('Resolving the Temporal Java test server from Maven Central into .tools/test-server...');
@@ -77,7 +87,15 @@ export function installTestServer(log: (msg: string) => void = console.log): str
   mkdirSync(lib, { recursive: true });
   const res = spawnSync(
     'mvn',
-    ['-q', '-B', '-f', TEST_SERVER_POM, 'dependency:copy-dependencies', `-DoutputDirectory=${lib}`, '-DincludeScope=runtime'],
+    [
+      '-q',
+      '-B',
+      '-f',
+      TEST_SERVER_POM,
+      'dependency:copy-dependencies',
+      `-DoutputDirectory=${lib}`,
+      '-DincludeScope=runtime',
+    ],
     { stdio: 'inherit' },
   );
   if (res.status !== 0 || readdirSync(lib).length === 0) {

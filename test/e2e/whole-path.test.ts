@@ -6,8 +6,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { Client, Connection } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { seedDemoKeys } from '../../db/seed.js';
 import { ClaimStatusKey, OpenBalanceCentsKey } from '../../workflows/search-attributes.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
@@ -21,7 +20,12 @@ let temporal: Connection;
 
 function start(entry: string, env: Record<string, string>): ChildProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
-    env: { ...process.env, LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn', PAYER_SIM_LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn', ...env },
+    env: {
+      ...process.env,
+      LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
+      PAYER_SIM_LOG_LEVEL: process.env.E2E_LOG_LEVEL ?? 'warn',
+      ...env,
+    },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   procs.push(child);
@@ -43,13 +47,19 @@ beforeAll(async () => {
   start('worker/main.ts', { ...common, ERA_POLL_INTERVAL_SECONDS: '2' });
   start('api/main.ts', { ...common, API_PORT: String(apiPort) });
   apiUrl = `http://127.0.0.1:${apiPort}`;
-  await eventually(async () => ((await fetch(`${apiUrl}/readyz`).catch(() => undefined))?.ok ? true : undefined), 'API ready', 90_000);
+  await eventually(
+    async () => ((await fetch(`${apiUrl}/readyz`).catch(() => undefined))?.ok ? true : undefined),
+    'API ready',
+    90_000,
+  );
   temporal = await Connection.connect({ address: inject('temporalAddress') });
 }, 120_000);
 
 afterAll(async () => {
   for (const p of procs) p.kill('SIGTERM');
-  await Promise.all(procs.map((p) => new Promise((r) => (p.exitCode !== null ? r(null) : p.once('exit', r)))));
+  await Promise.all(
+    procs.map((p) => new Promise((r) => (p.exitCode !== null ? r(null) : p.once('exit', r)))),
+  );
   await temporal?.close();
   await tdb?.drop();
 });
@@ -69,7 +79,9 @@ describe('whole path over real processes', () => {
 
     const claim = await eventually(
       async () => {
-        const r = await fetch(`${apiUrl}/claims/${created.id}`, { headers: { authorization: 'Bearer demo-biller-key' } });
+        const r = await fetch(`${apiUrl}/claims/${created.id}`, {
+          headers: { authorization: 'Bearer demo-biller-key' },
+        });
         const json = (await r.json()) as { status: string; paidCents: number; openBalanceCents: number };
         return json.status === 'PAID' ? json : undefined;
       },
@@ -85,11 +97,17 @@ describe('whole path over real processes', () => {
       .where('claim_id', '=', created.id)
       .orderBy('id')
       .execute();
-    const transitions = events.filter((e) => e.kind === 'STATUS_CHANGED').map((e) => `${e.from_status}->${e.to_status}`);
+    const transitions = events
+      .filter((e) => e.kind === 'STATUS_CHANGED')
+      .map((e) => `${e.from_status}->${e.to_status}`);
     expect(transitions).toEqual(['SUBMITTING->AWAITING_ADJUDICATION', 'AWAITING_ADJUDICATION->PAID']);
     expect(events.some((e) => e.kind === 'REMITTANCE_POSTED')).toBe(true);
 
-    const payments = await tdb.db.selectFrom('claim_payments').selectAll().where('claim_id', '=', created.id).execute();
+    const payments = await tdb.db
+      .selectFrom('claim_payments')
+      .selectAll()
+      .where('claim_id', '=', created.id)
+      .execute();
     expect(payments).toHaveLength(1);
     expect(payments[0]!.paid_cents).toBe(claim.paidCents);
 

@@ -52,7 +52,8 @@ export class FakeWorld {
 
   activities(): Activities {
     const rec = (name: keyof Activities, input: unknown) => this.calls.push({ name, at: this.now(), input });
-    const pick = <T>(list: T[] | undefined, n: number, fallback: T): T => (list && list.length > 0 ? list[Math.min(n, list.length - 1)]! : fallback);
+    const pick = <T>(list: T[] | undefined, n: number, fallback: T): T =>
+      list && list.length > 0 ? list[Math.min(n, list.length - 1)]! : fallback;
     const world = this;
     const acts: Partial<Activities> = {
       async loadPayerRules(input) {
@@ -79,7 +80,11 @@ export class FakeWorld {
       async appealStatus(input) {
         rec('appealStatus', input);
         const status = pick(world.script.appealStatuses, world.appealN++, 'pending' as const);
-        return { appealId: input.appealId, status, decidedAt: status === 'pending' ? undefined : new Date(world.now()).toISOString() };
+        return {
+          appealId: input.appealId,
+          status,
+          decidedAt: status === 'pending' ? undefined : new Date(world.now()).toISOString(),
+        };
       },
       async recordAppealDecision(input) {
         rec('recordAppealDecision', input);
@@ -94,7 +99,8 @@ export class FakeWorld {
       },
       async notify(input) {
         rec('notify', input);
-        if (!world.notifications.some((n) => n.dedupeKey === input.dedupeKey)) world.notifications.push(input);
+        if (!world.notifications.some((n) => n.dedupeKey === input.dedupeKey))
+          world.notifications.push(input);
         return { delivered: true, notificationId: input.dedupeKey };
       },
       async postPatientPayment(input) {
@@ -106,7 +112,11 @@ export class FakeWorld {
       },
       async sendPatientStatement(input) {
         rec('sendPatientStatement', input);
-        if (!world.statements.some((s) => s.statementKey === input.statementKey && s.claimUuid === input.claimUuid)) {
+        if (
+          !world.statements.some(
+            (s) => s.statementKey === input.statementKey && s.claimUuid === input.claimUuid,
+          )
+        ) {
           world.statements.push(input);
         }
       },

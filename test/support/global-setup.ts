@@ -9,13 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import type { TestProject } from 'vitest/node';
-import { WORKFLOWS_PATH } from '../../worker/worker.js';
 import { migrateToLatest } from '../../db/migrate.js';
 import { createDb } from '../../db/pool.js';
 import { seedReferenceData } from '../../db/seed.js';
 import { type RunningPostgres, startEmbeddedPostgres } from '../../scripts/infra/postgres.js';
 import { type RunningTemporal, startDevServer } from '../../scripts/infra/temporal.js';
 import { findTemporalCli, findTestServer } from '../../scripts/infra/tools.js';
+import { WORKFLOWS_PATH } from '../../worker/worker.js';
 import { freePort } from './ports.js';
 
 declare module 'vitest' {
@@ -35,7 +35,12 @@ export default async function setup(project: TestProject): Promise<() => Promise
   let pgAdminUrl = process.env.TEST_DATABASE_URL;
   if (!pgAdminUrl) {
     const dir = mkdtempSync(join(tmpdir(), 'denial-desk-pg-'));
-    const pg: RunningPostgres = await startEmbeddedPostgres({ dataDir: dir, port: await freePort(), database: 'postgres', persistent: false });
+    const pg: RunningPostgres = await startEmbeddedPostgres({
+      dataDir: dir,
+      port: await freePort(),
+      database: 'postgres',
+      persistent: false,
+    });
     cleanups.push(async () => {
       await pg.stop();
       rmSync(dir, { recursive: true, force: true });
@@ -56,13 +61,19 @@ export default async function setup(project: TestProject): Promise<() => Promise
   let temporalAddress = process.env.TEST_TEMPORAL_ADDRESS;
   if (!temporalAddress) {
     const cli = findTemporalCli(process.env.TEMPORAL_CLI_PATH);
-    if (!cli) throw new Error('No Temporal CLI: run `npm run tools:install` (needs Go) or set TEMPORAL_CLI_PATH');
-    const temporal: RunningTemporal = await startDevServer({ cliPath: cli, port: await freePort(), namespace: 'default' });
+    if (!cli)
+      throw new Error('No Temporal CLI: run `npm run tools:install` (needs Go) or set TEMPORAL_CLI_PATH');
+    const temporal: RunningTemporal = await startDevServer({
+      cliPath: cli,
+      port: await freePort(),
+      namespace: 'default',
+    });
     cleanups.push(() => temporal.stop());
     temporalAddress = temporal.address;
   }
   const testServerPath = findTestServer();
-  if (!testServerPath) throw new Error('No Temporal test server: run `npm run tools:install` (needs Java and Maven)');
+  if (!testServerPath)
+    throw new Error('No Temporal test server: run `npm run tools:install` (needs Java and Maven)');
 
   // One workflow bundle for the whole run: every worker in the suite loads the same code.
   const bundleDir = mkdtempSync(join(tmpdir(), 'denial-desk-bundle-'));

@@ -10,8 +10,8 @@ import { pino } from 'pino';
 import { inject } from 'vitest';
 import { createHttpPayerGateway } from '../../activities/payer/http-gateway.js';
 import { type App, buildApp } from '../../api/app.js';
-import { DEMO_KEYS, seedDemoKeys } from '../../db/seed.js';
 import type { Db } from '../../db/pool.js';
+import { DEMO_KEYS, seedDemoKeys } from '../../db/seed.js';
 import { buildPayerSim } from '../../payer-sim/app.js';
 import type { PayerSimOptions } from '../../payer-sim/config.js';
 import { installRuntime } from '../../worker/runtime.js';
@@ -36,14 +36,26 @@ export interface Stack {
 
 const silent = pino({ level: 'silent' });
 
-export async function startStack(opts: { payerSim?: PayerSimOptions; webhookUrl?: string } = {}): Promise<Stack> {
+export async function startStack(
+  opts: { payerSim?: PayerSimOptions; webhookUrl?: string } = {},
+): Promise<Stack> {
   installRuntime(pino({ level: 'warn' }));
   const tdb = await createTestDatabase();
   await seedDemoKeys(tdb.db);
   if (opts.webhookUrl) {
-    await tdb.db.updateTable('practices').set({ webhook_url: opts.webhookUrl, webhook_secret: 'test-secret' }).execute();
+    await tdb.db
+      .updateTable('practices')
+      .set({ webhook_url: opts.webhookUrl, webhook_secret: 'test-secret' })
+      .execute();
   }
-  const sim = buildPayerSim({ tickMs: 100, ...opts.payerSim, controls: { adjudicationDelayMs: 0, appealDecisionDelayMs: 0, ...opts.payerSim?.controls } }, silent);
+  const sim = buildPayerSim(
+    {
+      tickMs: 100,
+      ...opts.payerSim,
+      controls: { adjudicationDelayMs: 0, appealDecisionDelayMs: 0, ...opts.payerSim?.controls },
+    },
+    silent,
+  );
   const simUrl = await sim.listen({ port: 0, host: '127.0.0.1' });
   const address = inject('temporalAddress');
   const connection = await Connection.connect({ address });
@@ -66,7 +78,13 @@ export async function startStack(opts: { payerSim?: PayerSimOptions; webhookUrl?
     temporal: client,
     log: silent,
     config: {
-      temporal: { address, namespace: 'default', taskQueue, uiUrl: 'http://localhost:8233', cliPath: undefined },
+      temporal: {
+        address,
+        namespace: 'default',
+        taskQueue,
+        uiUrl: 'http://localhost:8233',
+        cliPath: undefined,
+      },
       api: { host: '127.0.0.1', port: 0, rateLimitPerMinute: 10_000, bodyLimitBytes: 5 * 1024 * 1024 },
     },
   });
@@ -113,7 +131,13 @@ export function claimBody(overrides: Record<string, unknown> = {}) {
     payerId: 'ACME-HEALTH',
     billingProviderNpi: '1234567893',
     dateOfService: new Date(Date.now() - 10 * 86_400_000).toISOString().slice(0, 10),
-    patient: { externalId: `P-${claimId}`, firstName: 'Ada', lastName: 'Lovelace', birthDate: '1980-04-02', memberId: 'ACM123456789' },
+    patient: {
+      externalId: `P-${claimId}`,
+      firstName: 'Ada',
+      lastName: 'Lovelace',
+      birthDate: '1980-04-02',
+      memberId: 'ACM123456789',
+    },
     diagnosisCodes: ['E11.9'],
     lines: [
       { procedureCode: '99213', modifiers: [], units: 1, chargeCents: 15_000, diagnosisPointers: [1] },
@@ -124,7 +148,11 @@ export function claimBody(overrides: Record<string, unknown> = {}) {
 }
 
 /** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
-export async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 30_000): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   while (Date.now() < deadline) {

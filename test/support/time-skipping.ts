@@ -9,10 +9,10 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { ClaimRef } from '../../domain/claim.js';
 import type { RemittanceAdjustment, RemittanceSummary } from '../../domain/remittance.js';
-import { claimWorkflowId } from '../../workflows/ids.js';
-import { stateQuery, type ClaimView } from '../../workflows/messages.js';
 import type { claimWorkflow } from '../../workflows/claim.js';
-import { FakeWorld, type FakeScript } from './fake-activities.js';
+import { claimWorkflowId } from '../../workflows/ids.js';
+import { type ClaimView, stateQuery } from '../../workflows/messages.js';
+import { type FakeScript, FakeWorld } from './fake-activities.js';
 
 let runtimeInstalled = false;
 
@@ -28,7 +28,7 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
   });
   // The Java server skips time whenever the workflow idles, even while a test is between steps. Lock
   // it so time moves only through `env.sleep()` and while awaiting a result: deterministic tests.
-  await env.connection.testService.lockTimeSkipping({});
+  await env.connection.testService!.lockTimeSkipping({});
   return env;
 }
 
@@ -110,14 +110,25 @@ let traceSeq = 0;
 /** A remittance summary for one CLP loop, balanced the way payers send it. */
 export function remittance(
   ref: ClaimRef,
-  opts: { paymentDate: string; paidCents: number; adjustments: RemittanceAdjustment[]; statusCode?: string; remarkCodes?: string[]; patientResponsibilityCents?: number },
+  opts: {
+    paymentDate: string;
+    paidCents: number;
+    adjustments: RemittanceAdjustment[];
+    statusCode?: string;
+    remarkCodes?: string[];
+    patientResponsibilityCents?: number;
+  },
 ): RemittanceSummary {
   traceSeq += 1;
   const trace = `TRN${traceSeq}`;
   const statusCode = opts.statusCode ?? '1';
-  const pr = opts.patientResponsibilityCents ?? opts.adjustments.filter((a) => a.group === 'PR').reduce((s, a) => s + a.amountCents, 0);
+  const pr =
+    opts.patientResponsibilityCents ??
+    opts.adjustments.filter((a) => a.group === 'PR').reduce((s, a) => s + a.amountCents, 0);
   return {
-    postingKey: [ref.payerId, trace, ref.patientControlNumber, 'ICN1', statusCode === '22' ? 'R' : 'P'].join('|'),
+    postingKey: [ref.payerId, trace, ref.patientControlNumber, 'ICN1', statusCode === '22' ? 'R' : 'P'].join(
+      '|',
+    ),
     payerId: ref.payerId,
     traceNumber: trace,
     paymentDate: opts.paymentDate,

@@ -1,8 +1,15 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClaimStatusKey, EscalatedKey, OpenBalanceCentsKey } from '../../workflows/search-attributes.js';
-import { createTimeSkippingEnv, DAY, isoDay, registerSearchAttributes, remittance, runClaim } from '../support/time-skipping.js';
 import { remittanceReceivedSignal } from '../../workflows/messages.js';
+import { ClaimStatusKey, EscalatedKey, OpenBalanceCentsKey } from '../../workflows/search-attributes.js';
+import {
+  createTimeSkippingEnv,
+  DAY,
+  isoDay,
+  registerSearchAttributes,
+  remittance,
+  runClaim,
+} from '../support/time-skipping.js';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
@@ -20,12 +27,20 @@ describe('claim payment paths', () => {
       const today = isoDay(await h.now());
       await h.handle.signal(
         remittanceReceivedSignal,
-        remittance(h.ref, { paymentDate: today, paidCents: 15_000, adjustments: [{ group: 'CO', reason: '45', amountCents: 5_000 }] }),
+        remittance(h.ref, {
+          paymentDate: today,
+          paidCents: 15_000,
+          adjustments: [{ group: 'CO', reason: '45', amountCents: 5_000 }],
+        }),
       );
       await h.waitFor((v) => v.status === 'PAID', 'payment');
       const result = await h.handle.result();
       expect(result.status).toBe('PAID');
-      expect(result.balances).toMatchObject({ paidCents: 15_000, contractualCents: 5_000, openBalanceCents: 0 });
+      expect(result.balances).toMatchObject({
+        paidCents: 15_000,
+        contractualCents: 5_000,
+        openBalanceCents: 0,
+      });
       const desc = await h.handle.describe();
       expect(desc.typedSearchAttributes.get(ClaimStatusKey)).toBe('PAID');
       expect(desc.typedSearchAttributes.get(OpenBalanceCentsKey)).toBe(0);
@@ -35,31 +50,38 @@ describe('claim payment paths', () => {
     expect(world.count('submitClaim')).toBe(1);
     expect(world.count('claimStatusInquiry')).toBe(0);
     expect(world.notifications).toEqual([]);
-    const submit = world.calls.find((c) => c.name === 'submitClaim')!.input as { idempotencyKey: string; frequencyCode: string };
+    const submit = world.calls.find((c) => c.name === 'submitClaim')!.input as {
+      idempotencyKey: string;
+      frequencyCode: string;
+    };
     expect(submit.frequencyCode).toBe('1');
     expect(submit.idempotencyKey).toMatch(/:submission:1$/);
   });
 
   it('(b) no remittance for 30 days triggers a status inquiry; pending keeps waiting; the second follow-up then the ERA pays', async () => {
-    const world = await runClaim(env, { statuses: [{ category: 'P1', message: 'in process' }] }, async (h) => {
-      const accepted = await h.waitFor((v) => v.status === 'AWAITING_ADJUDICATION', 'acceptance');
-      const start = await h.now();
-      expect(accepted.nextTimer?.kind).toBe('FOLLOW_UP');
-      expect(Date.parse(accepted.nextTimer!.at) - start).toBeGreaterThan(29 * DAY);
-      const wallStart = Date.now();
-      await env.sleep(30 * DAY + 60_000);
-      const afterFirst = await h.waitFor((v) => v.followUps === 1, 'first follow-up');
-      expect(afterFirst.status).toBe('AWAITING_ADJUDICATION');
-      await env.sleep(30 * DAY);
-      await h.waitFor((v) => v.followUps === 2, 'second follow-up');
-      expect(Date.now() - wallStart).toBeLessThan(20_000);
-      await h.handle.signal(
-        remittanceReceivedSignal,
-        remittance(h.ref, { paymentDate: isoDay(await h.now()), paidCents: 20_000, adjustments: [] }),
-      );
-      await h.waitFor((v) => v.status === 'PAID', 'payment');
-      expect((await h.handle.result()).status).toBe('PAID');
-    });
+    const world = await runClaim(
+      env,
+      { statuses: [{ category: 'P1', message: 'in process' }] },
+      async (h) => {
+        const accepted = await h.waitFor((v) => v.status === 'AWAITING_ADJUDICATION', 'acceptance');
+        const start = await h.now();
+        expect(accepted.nextTimer?.kind).toBe('FOLLOW_UP');
+        expect(Date.parse(accepted.nextTimer!.at) - start).toBeGreaterThan(29 * DAY);
+        const wallStart = Date.now();
+        await env.sleep(30 * DAY + 60_000);
+        const afterFirst = await h.waitFor((v) => v.followUps === 1, 'first follow-up');
+        expect(afterFirst.status).toBe('AWAITING_ADJUDICATION');
+        await env.sleep(30 * DAY);
+        await h.waitFor((v) => v.followUps === 2, 'second follow-up');
+        expect(Date.now() - wallStart).toBeLessThan(20_000);
+        await h.handle.signal(
+          remittanceReceivedSignal,
+          remittance(h.ref, { paymentDate: isoDay(await h.now()), paidCents: 20_000, adjustments: [] }),
+        );
+        await h.waitFor((v) => v.status === 'PAID', 'payment');
+        expect((await h.handle.result()).status).toBe('PAID');
+      },
+    );
     const inquiries = world.calls.filter((c) => c.name === 'claimStatusInquiry');
     expect(inquiries).toHaveLength(2);
     const submittedAt = world.calls.find((c) => c.name === 'submitClaim')!.at;

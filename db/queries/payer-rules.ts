@@ -1,0 +1,136 @@
+/**
+ * Payer-rule versions as the API reads and changes them. A change never edits a version: it adds one
+ * with its effective date, and records who, when, the request id and the rules it replaces in
+ * `rule_changes`, in the same transaction.
+ */
+import { sql } from 'kysely';
+import type { PayerRules } from '../../domain/payer-rules.js';
+import { rulesFromRow } from '../payer-rules.js';
+import type { Db } from '../pool.js';
+import { isOpenClaim } from './sql-fragments.js';
+
+/** Every version of a payer's rules visible to the caller: the payer defaults and its practices' overrides. */
+export async function ruleVersions(db: Db, payerId: string, practiceIds: readonly string[]) {
+  const rows = await db
+    .selectFrom('payer_rules')
+    .selectAll()
+    .where('payer_id', '=', payerId)
+    .where((eb) => eb.or([eb('practice_id', 'is', null), eb('practice_id', 'in', [...practiceIds])]))
+    .orderBy(sql`practice_id nulls first`)
+    .orderBy('effective_from', 'desc')
+    .execute();
+  return rows.map((r) => ({
+    id: r.id,
+    practiceId: r.practice_id,
+    effectiveFrom: r.effective_from,
+    rules: rulesFromRow(r),
+    createdBy: r.created_by,
+    createdAt: r.created_at,
+  }));
+}
+
+/** The audit trail of changes to a payer's rules visible to the caller, newest first. */
+export async function ruleChanges(db: Db, payerId: string, practiceIds: readonly string[], limit: number) {
+  return db
+    .selectFrom('rule_changes')
+    .selectAll()
+    .where('payer_id', '=', payerId)
+    .where((eb) => eb.or([eb('practice_id', 'is', null), eb('practice_id', 'in', [...practiceIds])]))
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+export type AddRuleVersionResult = { kind: 'added'; ruleId: string; changeId: string } | { kind: 'exists' };
+
+/**
+ * Adds a rule version for (payer, practice or null for the payer default, effective date) with its audit
+ * row. `exists` when a version with that scope and date is already there (versions are never replaced).
+ */
+export async function addRuleVersion(
+  db: Db,
+  input: {
+    payerId: string;
+    practiceId: string | null;
+    effectiveFrom: string;
+    rules: PayerRules;
+    actor: string;
+    requestId: string;
+  },
+): Promise<AddRuleVersionResult> {
+  return db.transaction().execute(async (trx) => {
+    let scope = trx
+      .selectFrom('payer_rules')
+      .selectAll()
+      .where('payer_id', '=', input.payerId)
+      .where('effective_from', '<=', input.effectiveFrom);
+    scope =
+      input.practiceId === null
+        ? scope.where('practice_id', 'is', null)
+        : scope.where('practice_id', '=', input.practiceId);
+    const previous = await scope.orderBy('effective_from', 'desc').limit(1).executeTakeFirst();
+    const r = input.rules;
+    const inserted = await trx
+      .insertInto('payer_rules')
+      .values({
+        payer_id: input.payerId,
+        practice_id: input.practiceId,
+        effective_from: input.effectiveFrom,
+        follow_up_days: r.followUpDays,
+        max_follow_ups: r.maxFollowUps,
+        timely_filing_days: r.timelyFilingDays,
+        appeal_window_days: r.appealWindowDays,
+        appeal_decision_follow_up_days: r.appealDecisionFollowUpDays,
+        review_sla_days: r.reviewSlaDays,
+        reminder_offsets_days: r.reminderOffsetsDays,
+        dunning_cadence_days: r.dunningCadenceDays,
+        final_notice_days: r.finalNoticeDays,
+        collections_after_days: r.collectionsAfterDays,
+        receipt_presumption_days: r.receiptPresumptionDays,
+        created_by: input.actor,
+      })
+      .onConflict((oc) => oc.doNothing())
+      .returning('id')
+      .executeTakeFirst();
+    if (!inserted) return { kind: 'exists' } as const;
+    const change = await trx
+      .insertInto('rule_changes')
+      .values({
+        payer_rule_id: inserted.id,
+        payer_id: input.payerId,
+        practice_id: input.practiceId,
+        effective_from: input.effectiveFrom,
+        actor: input.actor,
+        request_id: input.requestId,
+        previous: previous
+          ? JSON.stringify({ effectiveFrom: previous.effective_from, rules: rulesFromRow(previous) })
+          : null,
+        rules: JSON.stringify(r),
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return { kind: 'added', ruleId: inserted.id, changeId: change.id } as const;
+  });
+}
+
+export async function setSignalledClaims(db: Db, changeId: string, count: number): Promise<void> {
+  await db.updateTable('rule_changes').set({ signalled_claims: count }).where('id', '=', changeId).execute();
+}
+
+/**
+ * One page of the running claims a rule change affects: open claims of the payer, of the given practices
+ * (all practices for a payer-default change), by id.
+ */
+export async function openClaimsOfPayer(
+  db: Db,
+  input: { payerId: string; practiceIds: readonly string[] | 'all'; afterId?: string; limit: number },
+): Promise<{ id: string; workflow_id: string }[]> {
+  let q = db
+    .selectFrom('claims as c')
+    .select(['c.id', 'c.workflow_id'])
+    .where('c.payer_id', '=', input.payerId)
+    .where(isOpenClaim('c'));
+  if (input.practiceIds !== 'all') q = q.where('c.practice_id', 'in', [...input.practiceIds]);
+  if (input.afterId) q = q.where('c.id', '>', input.afterId);
+  return q.orderBy('c.id').limit(input.limit).execute();
+}
