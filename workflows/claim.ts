@@ -107,6 +107,7 @@ type Command =
   | { kind: 'statusChanged'; change: m.ClaimStatusChange }
   | { kind: 'rulesChanged' }
   | { kind: 'patientBalanceClosed'; result: PatientBalanceResult }
+  | { kind: 'patientBalanceProgress'; view: m.PatientBalanceView }
   | { kind: 'update'; id: number; name: UpdateName; input: unknown };
 
 type UpdateName =
@@ -302,9 +303,7 @@ class ClaimProcess {
     wf.setHandler(patientBalanceClosedSignal, (result) =>
       this.enqueue({ kind: 'patientBalanceClosed', result }),
     );
-    wf.setHandler(patientBalanceProgressSignal, (view) => {
-      if (this.d.patientBalance) Object.assign(this.d.patientBalance, view, { started: true });
-    });
+    wf.setHandler(patientBalanceProgressSignal, (view) => this.enqueue({ kind: 'patientBalanceProgress', view }));
 
     const updates: [
       UpdateDefinition<m.ClaimView, [never]> | UpdateDefinition<m.ClaimView, [m.Actor]>,
@@ -735,6 +734,8 @@ class ClaimProcess {
         return this.onRulesChanged();
       case 'patientBalanceClosed':
         return this.onPatientBalanceClosed(c.result);
+      case 'patientBalanceProgress':
+        return this.onPatientBalanceProgress(c.view);
       case 'update': {
         const refusal = this.refusal(c.name, c.input) ?? (await this.decide(c.name, c.input));
         this.done.set(c.id, refusal);
@@ -900,6 +901,16 @@ class ClaimProcess {
       this.scheduleReminders('APPEAL', d.appealDeadline.at, d.appealDeadline.level);
     if (this.timelyFilingMatters()) this.scheduleReminders('TIMELY_FILING', d.timelyFilingAt);
     await this.record('PAYER_RULES_CHANGED', { data: { rules: d.rules } });
+  }
+
+  async onPatientBalanceProgress(view: m.PatientBalanceView): Promise<void> {
+    const d = this.d;
+    if (!d.patientBalance || !PATIENT_STATES.has(d.status)) return;
+    Object.assign(d.patientBalance, view, { started: true });
+    // A missed installment ends the plan in the child; the claim shows dunning again.
+    if (d.status === 'PAYMENT_PLAN' && view.status === 'DUNNING') {
+      await this.transition('PATIENT_BALANCE', 'payment plan broken: an installment was missed; dunning resumes');
+    }
   }
 
   async onPatientBalanceClosed(result: PatientBalanceResult): Promise<void> {

@@ -3,6 +3,9 @@
  * through the SDK's `existing-path` option) with in-memory activities.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import type { WorkflowHandle } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
@@ -55,7 +58,7 @@ export async function runClaim(
   env: TestWorkflowEnvironment,
   script: FakeScript,
   body: (h: ClaimHarness) => Promise<void>,
-  opts: { dateOfService?: string; chargeCents?: number; historyBudget?: number } = {},
+  opts: { dateOfService?: string; chargeCents?: number; historyBudget?: number; recordAs?: string } = {},
 ): Promise<FakeWorld> {
   const world = new FakeWorld(script);
   const taskQueue = `tq-${randomUUID()}`;
@@ -101,8 +104,20 @@ export async function runClaim(
       },
     };
     await body(harness);
+    if (opts.recordAs && process.env.RECORD_HISTORIES) await recordHistory(handle, opts.recordAs);
   });
   return world;
+}
+
+/**
+ * Writes the workflow's history to test/histories/<name>.json (RECORD_HISTORIES=1 npm test). Committed
+ * histories are replayed against the current code in CI, so a non-deterministic change fails the build.
+ */
+async function recordHistory(handle: WorkflowHandle, name: string): Promise<void> {
+  const history = await handle.fetchHistory();
+  const dir = join(import.meta.dirname, '..', 'histories');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${name}.json`), historyToJSON(history));
 }
 
 let traceSeq = 0;
