@@ -25,6 +25,7 @@ import {
   NextDeadlineKey,
   OpenBalanceCentsKey,
 } from './search-attributes.js';
+import { waitFor } from './wait.js';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -303,7 +304,9 @@ class ClaimProcess {
     wf.setHandler(patientBalanceClosedSignal, (result) =>
       this.enqueue({ kind: 'patientBalanceClosed', result }),
     );
-    wf.setHandler(patientBalanceProgressSignal, (view) => this.enqueue({ kind: 'patientBalanceProgress', view }));
+    wf.setHandler(patientBalanceProgressSignal, (view) =>
+      this.enqueue({ kind: 'patientBalanceProgress', view }),
+    );
 
     const updates: [
       UpdateDefinition<m.ClaimView, [never]> | UpdateDefinition<m.ClaimView, [m.Actor]>,
@@ -909,7 +912,10 @@ class ClaimProcess {
     Object.assign(d.patientBalance, view, { started: true });
     // A missed installment ends the plan in the child; the claim shows dunning again.
     if (d.status === 'PAYMENT_PLAN' && view.status === 'DUNNING') {
-      await this.transition('PATIENT_BALANCE', 'payment plan broken: an installment was missed; dunning resumes');
+      await this.transition(
+        'PATIENT_BALANCE',
+        'payment plan broken: an installment was missed; dunning resumes',
+      );
     }
   }
 
@@ -1256,7 +1262,7 @@ class ClaimProcess {
       }
       const next = this.timers()[0];
       const wait = next === undefined ? undefined : Math.max(1, next.at - Date.now());
-      const woke = await wf.condition(() => this.queue.length > 0, wait);
+      const woke = await waitFor(() => this.queue.length > 0, wait);
       if (woke) {
         const c = this.queue.shift()!;
         await this.apply(c);

@@ -10,6 +10,7 @@ import type { createActivities } from '../activities/index.js';
 import { addDays, DAY, isoDate } from '../domain/dates.js';
 import type { PayerRules } from '../domain/payer-rules.js';
 import * as m from './messages.js';
+import { waitFor } from './wait.js';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -184,7 +185,7 @@ export async function patientBalanceWorkflow(input: PatientBalanceInput): Promis
     const next = candidates[0];
     nextActionAt = next?.at;
     changed = false;
-    const woke = await wf.condition(
+    const woke = await waitFor(
       () => changed,
       next === undefined ? undefined : Math.max(1, next.at - Date.now()),
     );

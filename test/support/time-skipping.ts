@@ -5,15 +5,15 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import type { WorkflowHandle } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { ClaimRef } from '../../domain/claim.js';
 import type { RemittanceAdjustment, RemittanceSummary } from '../../domain/remittance.js';
 import type { claimWorkflow } from '../../workflows/claim.js';
-import { claimWorkflowId } from '../../workflows/ids.js';
+import { claimWorkflowId, patientBalanceWorkflowId } from '../../workflows/ids.js';
 import { type ClaimView, stateQuery } from '../../workflows/messages.js';
 import { type FakeScript, FakeWorld } from './fake-activities.js';
 
@@ -22,7 +22,9 @@ let runtimeInstalled = false;
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   if (!runtimeInstalled) {
     runtimeInstalled = true;
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    Runtime.install({
+      logger: new DefaultLogger((process.env.TEST_SDK_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN'),
+    });
   }
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: {
@@ -105,6 +107,14 @@ export async function runClaim(
     };
     await body(harness);
     if (opts.recordAs && process.env.RECORD_HISTORIES) await recordHistory(handle, opts.recordAs);
+    // The test server's clock is shared: a workflow left running without its worker would hold up
+    // time skipping for every later test in the file.
+    for (const id of [handle.workflowId, patientBalanceWorkflowId(ref.practiceId, ref.claimId)]) {
+      await env.client.workflow
+        .getHandle(id)
+        .terminate('test finished')
+        .catch(() => undefined);
+    }
   });
   return world;
 }

@@ -1,10 +1,22 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_RULES } from '../../domain/payer-rules.js';
 import * as m from '../../workflows/messages.js';
-import { DenialCategoryKey, EscalatedKey, ClaimStatusKey, NextDeadlineKey } from '../../workflows/search-attributes.js';
-import { createTimeSkippingEnv, DAY, isoDay, registerSearchAttributes, remittance, runClaim } from '../support/time-skipping.js';
+import {
+  ClaimStatusKey,
+  DenialCategoryKey,
+  EscalatedKey,
+  NextDeadlineKey,
+} from '../../workflows/search-attributes.js';
+import {
+  createTimeSkippingEnv,
+  DAY,
+  isoDay,
+  registerSearchAttributes,
+  remittance,
+  runClaim,
+} from '../support/time-skipping.js';
 
 let env: TestWorkflowEnvironment;
 beforeAll(async () => {
@@ -21,21 +33,39 @@ describe('denials, corrections and appeals', () => {
   it('(c) the payer has no record (277 A4): the claim is resubmitted with a new idempotency key and then paid', async () => {
     const world = await runClaim(
       env,
-      { statuses: [{ category: 'A4', message: 'claim not found' }, { category: 'P1', message: 'pending' }] },
+      {
+        statuses: [
+          { category: 'A4', message: 'claim not found' },
+          { category: 'P1', message: 'pending' },
+        ],
+      },
       async (h) => {
         await h.waitFor((v) => v.status === 'AWAITING_ADJUDICATION', 'acceptance');
         await env.sleep(30 * DAY + 60_000);
-        const v = await h.waitFor((x) => x.submissions === 2 && x.status === 'AWAITING_ADJUDICATION', 'resubmission');
+        const v = await h.waitFor(
+          (x) => x.submissions === 2 && x.status === 'AWAITING_ADJUDICATION',
+          'resubmission',
+        );
         expect(v.followUps).toBe(0);
-        await h.handle.signal(m.remittanceReceivedSignal, remittance(h.ref, { paymentDate: isoDay(await h.now()), paidCents: 20_000, adjustments: [] }));
+        await h.handle.signal(
+          m.remittanceReceivedSignal,
+          remittance(h.ref, { paymentDate: isoDay(await h.now()), paidCents: 20_000, adjustments: [] }),
+        );
         await h.waitFor((x) => x.status === 'PAID', 'payment');
       },
       { recordAs: 'c-no-record-resubmitted' },
     );
-    const keys = world.calls.filter((c) => c.name === 'submitClaim').map((c) => (c.input as { idempotencyKey: string }).idempotencyKey);
+    const keys = world.calls
+      .filter((c) => c.name === 'submitClaim')
+      .map((c) => (c.input as { idempotencyKey: string }).idempotencyKey);
     expect(keys).toHaveLength(2);
     expect(keys[0]).not.toBe(keys[1]);
-    expect(world.statuses()).toEqual(['AWAITING_ADJUDICATION', 'RESUBMITTED', 'AWAITING_ADJUDICATION', 'PAID']);
+    expect(world.statuses()).toEqual([
+      'AWAITING_ADJUDICATION',
+      'RESUBMITTED',
+      'AWAITING_ADJUDICATION',
+      'PAID',
+    ]);
   });
 
   it('(d) CO-16 with a RARC lands in NEEDS_REVIEW as missing information; a corrected claim (frequency 7) is then paid', async () => {
@@ -46,10 +76,21 @@ describe('denials, corrections and appeals', () => {
         await h.waitFor((v) => v.status === 'AWAITING_ADJUDICATION', 'acceptance');
         await h.handle.signal(
           m.remittanceReceivedSignal,
-          remittance(h.ref, { paymentDate: isoDay(await h.now()), paidCents: 0, adjustments: [{ group: 'CO', reason: '16', amountCents: 20_000 }], remarkCodes: ['M51'] }),
+          remittance(h.ref, {
+            paymentDate: isoDay(await h.now()),
+            paidCents: 0,
+            adjustments: [{ group: 'CO', reason: '16', amountCents: 20_000 }],
+            remarkCodes: ['M51'],
+          }),
         );
         const review = await h.waitFor((v) => v.status === 'NEEDS_REVIEW', 'review');
-        expect(review.denial).toMatchObject({ category: 'MISSING_INFORMATION', action: 'READ_REMARK_AND_RESUBMIT', carcs: ['16'], rarcs: ['M51'], deniedCents: 20_000 });
+        expect(review.denial).toMatchObject({
+          category: 'MISSING_INFORMATION',
+          action: 'READ_REMARK_AND_RESUBMIT',
+          carcs: ['16'],
+          rarcs: ['M51'],
+          deniedCents: 20_000,
+        });
         expect(review.priority).toBeGreaterThan(0);
         const desc = await h.handle.describe();
         expect(desc.typedSearchAttributes.get(ClaimStatusKey)).toBe('NEEDS_REVIEW');
@@ -57,20 +98,37 @@ describe('denials, corrections and appeals', () => {
         expect(desc.typedSearchAttributes.get(NextDeadlineKey)).toBeInstanceOf(Date);
 
         const after = await h.handle.executeUpdate(m.resubmitCorrectedUpdate, {
-          args: [{ ...biller, reason: 'wrong procedure code', changes: { 'lines.1.procedureCode': '99214' } }],
+          args: [
+            { ...biller, reason: 'wrong procedure code', changes: { 'lines.1.procedureCode': '99214' } },
+          ],
         });
         expect(after.status).toBe('AWAITING_ADJUDICATION');
         expect(after.decisions.map((d) => d.kind)).toContain('STATUS_CHANGED');
-        await h.handle.signal(m.remittanceReceivedSignal, remittance(h.ref, { paymentDate: isoDay(await h.now()), paidCents: 20_000, adjustments: [] }));
+        await h.handle.signal(
+          m.remittanceReceivedSignal,
+          remittance(h.ref, { paymentDate: isoDay(await h.now()), paidCents: 20_000, adjustments: [] }),
+        );
         await h.waitFor((v) => v.status === 'PAID', 'payment');
         expect((await h.handle.describe()).typedSearchAttributes.get(DenialCategoryKey)).toBeUndefined();
       },
       { recordAs: 'd-co16-corrected' },
     );
-    const submissions = world.calls.filter((c) => c.name === 'submitClaim').map((c) => c.input as { frequencyCode: string });
+    const submissions = world.calls
+      .filter((c) => c.name === 'submitClaim')
+      .map((c) => c.input as { frequencyCode: string });
     expect(submissions.map((s) => s.frequencyCode)).toEqual(['1', '7']);
-    expect(world.calls.find((c) => c.name === 'applyCorrection')?.input).toMatchObject({ changes: { 'lines.1.procedureCode': '99214' }, actor: 'biller-7' });
-    expect(world.statuses()).toEqual(['AWAITING_ADJUDICATION', 'DENIED', 'NEEDS_REVIEW', 'RESUBMITTED', 'AWAITING_ADJUDICATION', 'PAID']);
+    expect(world.calls.find((c) => c.name === 'applyCorrection')?.input).toMatchObject({
+      changes: { 'lines.1.procedureCode': '99214' },
+      actor: 'biller-7',
+    });
+    expect(world.statuses()).toEqual([
+      'AWAITING_ADJUDICATION',
+      'DENIED',
+      'NEEDS_REVIEW',
+      'RESUBMITTED',
+      'AWAITING_ADJUDICATION',
+      'PAID',
+    ]);
     const decision = world.events.find((e) => e.toStatus === 'RESUBMITTED')!;
     expect(decision.actor).toBe('biller-7');
   });
@@ -83,7 +141,12 @@ describe('denials, corrections and appeals', () => {
         await h.waitFor((v) => v.status === 'AWAITING_ADJUDICATION', 'acceptance');
         await h.handle.signal(
           m.remittanceReceivedSignal,
-          remittance(h.ref, { paymentDate: isoDay(await h.now()), paidCents: 0, adjustments: [{ group: 'CO', reason: '50', amountCents: 20_000 }], remarkCodes: ['N115'] }),
+          remittance(h.ref, {
+            paymentDate: isoDay(await h.now()),
+            paidCents: 0,
+            adjustments: [{ group: 'CO', reason: '50', amountCents: 20_000 }],
+            remarkCodes: ['N115'],
+          }),
         );
         const review = await h.waitFor((v) => v.status === 'NEEDS_REVIEW', 'review');
         expect(review.denial?.category).toBe('MEDICAL_NECESSITY');
@@ -95,16 +158,33 @@ describe('denials, corrections and appeals', () => {
         await env.sleep(45 * DAY + 60_000);
         const awaiting = await h.waitFor((v) => v.status === 'AWAITING_PAYMENT', 'overturn');
         expect(awaiting.appeals[0]?.status).toBe('overturned');
-        await h.handle.signal(m.remittanceReceivedSignal, remittance(h.ref, { paymentDate: isoDay(await h.now()), paidCents: 20_000, adjustments: [] }));
+        await h.handle.signal(
+          m.remittanceReceivedSignal,
+          remittance(h.ref, { paymentDate: isoDay(await h.now()), paidCents: 20_000, adjustments: [] }),
+        );
         await h.waitFor((v) => v.status === 'PAID', 'payment');
       },
       { recordAs: 'e-co50-appeal-overturned' },
     );
-    const appeal = world.calls.find((c) => c.name === 'submitAppeal')!.input as { level: number; idempotencyKey: string; attachments: string[] };
+    const appeal = world.calls.find((c) => c.name === 'submitAppeal')!.input as {
+      level: number;
+      idempotencyKey: string;
+      attachments: string[];
+    };
     expect(appeal).toMatchObject({ level: 1, attachments: ['doc-17'] });
     expect(appeal.idempotencyKey).toMatch(/:appeal:1$/);
-    expect(world.calls.find((c) => c.name === 'recordAppealDecision')?.input).toMatchObject({ level: 1, outcome: 'overturned' });
-    expect(world.statuses()).toEqual(['AWAITING_ADJUDICATION', 'DENIED', 'NEEDS_REVIEW', 'APPEALING', 'AWAITING_PAYMENT', 'PAID']);
+    expect(world.calls.find((c) => c.name === 'recordAppealDecision')?.input).toMatchObject({
+      level: 1,
+      outcome: 'overturned',
+    });
+    expect(world.statuses()).toEqual([
+      'AWAITING_ADJUDICATION',
+      'DENIED',
+      'NEEDS_REVIEW',
+      'APPEALING',
+      'AWAITING_PAYMENT',
+      'PAID',
+    ]);
   });
 
   it('(f) an appeal upheld at level 1 opens level 2 with its deadline from the payer rule; the biller writes it off', async () => {
@@ -116,10 +196,16 @@ describe('denials, corrections and appeals', () => {
         await h.waitFor((v) => v.status === 'AWAITING_ADJUDICATION', 'acceptance');
         await h.handle.signal(
           m.remittanceReceivedSignal,
-          remittance(h.ref, { paymentDate: isoDay(await h.now()), paidCents: 0, adjustments: [{ group: 'CO', reason: '197', amountCents: 20_000 }] }),
+          remittance(h.ref, {
+            paymentDate: isoDay(await h.now()),
+            paidCents: 0,
+            adjustments: [{ group: 'CO', reason: '197', amountCents: 20_000 }],
+          }),
         );
         await h.waitFor((v) => v.status === 'NEEDS_REVIEW', 'review');
-        await h.handle.executeUpdate(m.fileAppealUpdate, { args: [{ ...biller, grounds: 'auth was on file', attachments: ['auth-1'] }] });
+        await h.handle.executeUpdate(m.fileAppealUpdate, {
+          args: [{ ...biller, grounds: 'auth was on file', attachments: ['auth-1'] }],
+        });
         await env.sleep(20 * DAY);
         const decidedAt = new Date(await h.now()).toISOString();
         const level2 = await h.handle.executeUpdate(m.recordAppealDecisionUpdate, {
@@ -130,13 +216,22 @@ describe('denials, corrections and appeals', () => {
         expect(appealDeadline.level).toBe(2);
         // 90-day level-2 window counted from presumed receipt (decision + 5 days).
         expect(Date.parse(appealDeadline.at) - Date.parse(decidedAt)).toBe((90 + 5) * DAY);
-        const done = await h.handle.executeUpdate(m.writeOffUpdate, { args: [{ ...biller, reasonCode: 'ADMINISTRATIVE', note: 'not worth level 2' }] });
+        const done = await h.handle.executeUpdate(m.writeOffUpdate, {
+          args: [{ ...biller, reasonCode: 'ADMINISTRATIVE', note: 'not worth level 2' }],
+        });
         expect(done.status).toBe('WRITTEN_OFF');
         expect(done.balances).toMatchObject({ writtenOffCents: 20_000, openBalanceCents: 0 });
       },
       { recordAs: 'f-upheld-written-off' },
     );
-    expect(world.statuses()).toEqual(['AWAITING_ADJUDICATION', 'DENIED', 'NEEDS_REVIEW', 'APPEALING', 'NEEDS_REVIEW', 'WRITTEN_OFF']);
+    expect(world.statuses()).toEqual([
+      'AWAITING_ADJUDICATION',
+      'DENIED',
+      'NEEDS_REVIEW',
+      'APPEALING',
+      'NEEDS_REVIEW',
+      'WRITTEN_OFF',
+    ]);
     expect(world.events.find((e) => e.toStatus === 'WRITTEN_OFF')?.actor).toBe('biller-7');
   });
 
@@ -151,7 +246,11 @@ describe('denials, corrections and appeals', () => {
         const denialDay = isoDay(await h.now());
         await h.handle.signal(
           m.remittanceReceivedSignal,
-          remittance(h.ref, { paymentDate: denialDay, paidCents: 0, adjustments: [{ group: 'CO', reason: '50', amountCents: 20_000 }] }),
+          remittance(h.ref, {
+            paymentDate: denialDay,
+            paidCents: 0,
+            adjustments: [{ group: 'CO', reason: '50', amountCents: 20_000 }],
+          }),
         );
         const review = await h.waitFor((v) => v.status === 'NEEDS_REVIEW', 'review');
         const deadline = Date.parse(review.deadlines.find((d) => d.kind === 'APPEAL')!.at);
@@ -162,17 +261,23 @@ describe('denials, corrections and appeals', () => {
         expect(escalated.escalations.some((e) => e.startsWith('APPEAL_MISSED'))).toBe(true);
         expect((await h.handle.describe()).typedSearchAttributes.get(EscalatedKey)).toBe(true);
         // After the deadline the appeal is refused with the reason.
-        await expect(h.handle.executeUpdate(m.fileAppealUpdate, { args: [{ ...biller, grounds: 'late', attachments: [] }] })).rejects.toThrow(
-          WorkflowUpdateFailedError,
-        );
+        await expect(
+          h.handle.executeUpdate(m.fileAppealUpdate, {
+            args: [{ ...biller, grounds: 'late', attachments: [] }],
+          }),
+        ).rejects.toThrow(WorkflowUpdateFailedError);
         const reminders = h.world.notifications.filter((n) => n.kind === 'DEADLINE_REMINDER');
         expect(reminders.map((n) => n.payload.daysLeft)).toEqual([30, 14, 7, 1]);
         for (const n of reminders) {
-          const sentAt = h.world.calls.find((c) => c.name === 'notify' && (c.input as { dedupeKey: string }).dedupeKey === n.dedupeKey)!.at;
+          const sentAt = h.world.calls.find(
+            (c) => c.name === 'notify' && (c.input as { dedupeKey: string }).dedupeKey === n.dedupeKey,
+          )!.at;
           // Sent at the offset (the activity is scheduled a few ms after the timer fires).
           expect(Math.abs(deadline - sentAt - (n.payload.daysLeft as number) * DAY)).toBeLessThan(60_000);
         }
-        await h.handle.executeUpdate(m.writeOffUpdate, { args: [{ ...biller, reasonCode: 'TIMELY_FILING' }] });
+        await h.handle.executeUpdate(m.writeOffUpdate, {
+          args: [{ ...biller, reasonCode: 'TIMELY_FILING' }],
+        });
       },
       { recordAs: 'g-reminders-escalation' },
     );
@@ -186,7 +291,14 @@ describe('denials, corrections and appeals', () => {
       env,
       {
         submissions: [
-          { status: 'rejected', clearinghouseClaimId: 'CH-1', category: 'A7', statusCode: '21', field: 'patient.memberId', message: 'invalid member id' },
+          {
+            status: 'rejected',
+            clearinghouseClaimId: 'CH-1',
+            category: 'A7',
+            statusCode: '21',
+            field: 'patient.memberId',
+            message: 'invalid member id',
+          },
           { status: 'accepted', clearinghouseClaimId: 'CH-2', acceptedAt: new Date().toISOString() },
         ],
       },
@@ -194,20 +306,29 @@ describe('denials, corrections and appeals', () => {
         const v = await h.waitFor((x) => x.status === 'NEEDS_CORRECTION', 'rejection');
         expect(v.rejection).toMatchObject({ category: 'A7', field: 'patient.memberId' });
         expect(v.deadlines.map((d) => d.kind)).toEqual(['TIMELY_FILING']);
-        await expect(h.handle.executeUpdate(m.fileAppealUpdate, { args: [{ ...biller, grounds: 'x', attachments: [] }] })).rejects.toThrow(
-          WorkflowUpdateFailedError,
-        );
+        await expect(
+          h.handle.executeUpdate(m.fileAppealUpdate, {
+            args: [{ ...biller, grounds: 'x', attachments: [] }],
+          }),
+        ).rejects.toThrow(WorkflowUpdateFailedError);
         const after = await h.handle.executeUpdate(m.resubmitCorrectedUpdate, {
           args: [{ ...biller, reason: 'member id typo', changes: { memberId: 'ACM123456780' } }],
         });
         expect(after.status).toBe('AWAITING_ADJUDICATION');
-        await h.handle.signal(m.remittanceReceivedSignal, remittance(h.ref, { paymentDate: isoDay(await h.now()), paidCents: 20_000, adjustments: [] }));
+        await h.handle.signal(
+          m.remittanceReceivedSignal,
+          remittance(h.ref, { paymentDate: isoDay(await h.now()), paidCents: 20_000, adjustments: [] }),
+        );
         await h.waitFor((x) => x.status === 'PAID', 'payment');
       },
       { recordAs: 'm-rejection-corrected' },
     );
     // A rejected claim never reached adjudication: it is refiled as an original, not a replacement.
-    expect(world.calls.filter((c) => c.name === 'submitClaim').map((c) => (c.input as { frequencyCode: string }).frequencyCode)).toEqual(['1', '1']);
+    expect(
+      world.calls
+        .filter((c) => c.name === 'submitClaim')
+        .map((c) => (c.input as { frequencyCode: string }).frequencyCode),
+    ).toEqual(['1', '1']);
     expect(world.statuses()).toEqual(['NEEDS_CORRECTION', 'RESUBMITTED', 'AWAITING_ADJUDICATION', 'PAID']);
   });
 
@@ -220,17 +341,31 @@ describe('denials, corrections and appeals', () => {
         .executeUpdate(m.fileAppealUpdate, { args: [{ ...biller, grounds: 'why not', attachments: [] }] })
         .catch((e: unknown) => e);
       expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
-      expect(String((refused as WorkflowUpdateFailedError).cause?.message)).toContain('an appeal needs a denial in NEEDS_REVIEW, the claim is AWAITING_ADJUDICATION');
-      const woRefused = await h.handle.executeUpdate(m.writeOffUpdate, { args: [{ ...biller, reasonCode: 'BAD_DEBT' }] }).catch((e: unknown) => e);
-      expect(String((woRefused as WorkflowUpdateFailedError).cause?.message)).toContain('nothing can be written off while the claim is AWAITING_ADJUDICATION');
+      expect(String((refused as WorkflowUpdateFailedError).cause?.message)).toContain(
+        'an appeal needs a denial in NEEDS_REVIEW, the claim is AWAITING_ADJUDICATION',
+      );
+      const woRefused = await h.handle
+        .executeUpdate(m.writeOffUpdate, { args: [{ ...biller, reasonCode: 'BAD_DEBT' }] })
+        .catch((e: unknown) => e);
+      expect(String((woRefused as WorkflowUpdateFailedError).cause?.message)).toContain(
+        'nothing can be written off while the claim is AWAITING_ADJUDICATION',
+      );
       // A duplicate denial is never appealable.
       await h.handle.signal(
         m.remittanceReceivedSignal,
-        remittance(h.ref, { paymentDate: isoDay(await h.now()), paidCents: 0, adjustments: [{ group: 'OA', reason: '18', amountCents: 20_000 }] }),
+        remittance(h.ref, {
+          paymentDate: isoDay(await h.now()),
+          paidCents: 0,
+          adjustments: [{ group: 'OA', reason: '18', amountCents: 20_000 }],
+        }),
       );
       await h.waitFor((v) => v.status === 'NEEDS_REVIEW', 'review');
-      const dup = await h.handle.executeUpdate(m.fileAppealUpdate, { args: [{ ...biller, grounds: 'x', attachments: [] }] }).catch((e: unknown) => e);
-      expect(String((dup as WorkflowUpdateFailedError).cause?.message)).toContain('DUPLICATE denials are not appealable');
+      const dup = await h.handle
+        .executeUpdate(m.fileAppealUpdate, { args: [{ ...biller, grounds: 'x', attachments: [] }] })
+        .catch((e: unknown) => e);
+      expect(String((dup as WorkflowUpdateFailedError).cause?.message)).toContain(
+        'DUPLICATE denials are not appealable',
+      );
       const after = await h.view();
       expect(after.appeals).toEqual([]);
       expect(before.balances.writtenOffCents).toBe(after.balances.writtenOffCents);
