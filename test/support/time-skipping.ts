@@ -13,7 +13,7 @@ import { inject } from 'vitest';
 import type { ClaimRef } from '../../domain/claim.js';
 import type { RemittanceAdjustment, RemittanceSummary } from '../../domain/remittance.js';
 import type { claimWorkflow } from '../../workflows/claim.js';
-import { claimWorkflowId, patientBalanceWorkflowId } from '../../workflows/ids.js';
+import { claimWorkflowId } from '../../workflows/ids.js';
 import { type ClaimView, stateQuery } from '../../workflows/messages.js';
 import { type FakeScript, FakeWorld } from './fake-activities.js';
 
@@ -40,6 +40,8 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
 export const DAY = 86_400_000;
 
 export interface ClaimHarness {
+  /** This test's own time-skipping server: nothing another test left running can hold its clock. */
+  env: TestWorkflowEnvironment;
   world: FakeWorld;
   handle: WorkflowHandle<typeof claimWorkflow>;
   ref: ClaimRef;
@@ -57,10 +59,24 @@ export async function registerSearchAttributes(env: TestWorkflowEnvironment): Pr
 
 /** Starts a claim workflow on a fresh task queue with a worker running fake activities. */
 export async function runClaim(
-  env: TestWorkflowEnvironment,
   script: FakeScript,
   body: (h: ClaimHarness) => Promise<void>,
   opts: { dateOfService?: string; chargeCents?: number; historyBudget?: number; recordAs?: string } = {},
+): Promise<FakeWorld> {
+  const env = await createTimeSkippingEnv();
+  await registerSearchAttributes(env);
+  try {
+    return await runClaimIn(env, script, body, opts);
+  } finally {
+    await env.teardown();
+  }
+}
+
+async function runClaimIn(
+  env: TestWorkflowEnvironment,
+  script: FakeScript,
+  body: (h: ClaimHarness) => Promise<void>,
+  opts: { dateOfService?: string; chargeCents?: number; historyBudget?: number; recordAs?: string },
 ): Promise<FakeWorld> {
   const world = new FakeWorld(script);
   const taskQueue = `tq-${randomUUID()}`;
@@ -88,6 +104,7 @@ export async function runClaim(
       args: [{ claim: ref, historyBudget: opts.historyBudget }],
     });
     const harness: ClaimHarness = {
+      env,
       world,
       handle,
       ref,
@@ -107,14 +124,6 @@ export async function runClaim(
     };
     await body(harness);
     if (opts.recordAs && process.env.RECORD_HISTORIES) await recordHistory(handle, opts.recordAs);
-    // The test server's clock is shared: a workflow left running without its worker would hold up
-    // time skipping for every later test in the file.
-    for (const id of [handle.workflowId, patientBalanceWorkflowId(ref.practiceId, ref.claimId)]) {
-      await env.client.workflow
-        .getHandle(id)
-        .terminate('test finished')
-        .catch(() => undefined);
-    }
   });
   return world;
 }

@@ -1,6 +1,5 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULES } from '../../domain/payer-rules.js';
 import * as m from '../../workflows/messages.js';
 import {
@@ -18,21 +17,11 @@ import {
   runClaim,
 } from '../support/time-skipping.js';
 
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  await registerSearchAttributes(env);
-});
-afterAll(async () => {
-  await env?.teardown();
-});
-
 const biller = { actor: 'biller-7' };
 
 describe('denials, corrections and appeals', () => {
   it('(c) the payer has no record (277 A4): the claim is resubmitted with a new idempotency key and then paid', async () => {
     const world = await runClaim(
-      env,
       {
         statuses: [
           { category: 'A4', message: 'claim not found' },
@@ -41,7 +30,7 @@ describe('denials, corrections and appeals', () => {
       },
       async (h) => {
         await h.waitFor((v) => v.status === 'AWAITING_ADJUDICATION', 'acceptance');
-        await env.sleep(30 * DAY + 60_000);
+        await h.env.sleep(30 * DAY + 60_000);
         const v = await h.waitFor(
           (x) => x.submissions === 2 && x.status === 'AWAITING_ADJUDICATION',
           'resubmission',
@@ -70,7 +59,6 @@ describe('denials, corrections and appeals', () => {
 
   it('(d) CO-16 with a RARC lands in NEEDS_REVIEW as missing information; a corrected claim (frequency 7) is then paid', async () => {
     const world = await runClaim(
-      env,
       {},
       async (h) => {
         await h.waitFor((v) => v.status === 'AWAITING_ADJUDICATION', 'acceptance');
@@ -135,7 +123,6 @@ describe('denials, corrections and appeals', () => {
 
   it('(e) CO-50 medical necessity is appealed; the appeal follow-up learns it was overturned; the payment closes it', async () => {
     const world = await runClaim(
-      env,
       { appealStatuses: ['overturned'] },
       async (h) => {
         await h.waitFor((v) => v.status === 'AWAITING_ADJUDICATION', 'acceptance');
@@ -155,7 +142,7 @@ describe('denials, corrections and appeals', () => {
         });
         expect(appealing.status).toBe('APPEALING');
         expect(appealing.appeals).toMatchObject([{ level: 1, status: 'pending', payerAppealId: 'APL-1' }]);
-        await env.sleep(45 * DAY + 60_000);
+        await h.env.sleep(45 * DAY + 60_000);
         const awaiting = await h.waitFor((v) => v.status === 'AWAITING_PAYMENT', 'overturn');
         expect(awaiting.appeals[0]?.status).toBe('overturned');
         await h.handle.signal(
@@ -190,7 +177,6 @@ describe('denials, corrections and appeals', () => {
   it('(f) an appeal upheld at level 1 opens level 2 with its deadline from the payer rule; the biller writes it off', async () => {
     const rules = { ...DEFAULT_RULES.COMMERCIAL, appealWindowDays: [60, 90] };
     const world = await runClaim(
-      env,
       { rules },
       async (h) => {
         await h.waitFor((v) => v.status === 'AWAITING_ADJUDICATION', 'acceptance');
@@ -206,7 +192,7 @@ describe('denials, corrections and appeals', () => {
         await h.handle.executeUpdate(m.fileAppealUpdate, {
           args: [{ ...biller, grounds: 'auth was on file', attachments: ['auth-1'] }],
         });
-        await env.sleep(20 * DAY);
+        await h.env.sleep(20 * DAY);
         const decidedAt = new Date(await h.now()).toISOString();
         const level2 = await h.handle.executeUpdate(m.recordAppealDecisionUpdate, {
           args: [{ actor: 'supervisor-1', outcome: 'upheld', reason: 'no auth on file', decidedAt }],
@@ -239,7 +225,6 @@ describe('denials, corrections and appeals', () => {
     // A long review SLA keeps this test about the appeal deadline alone.
     const rules = { ...DEFAULT_RULES.COMMERCIAL, reviewSlaDays: 400 };
     const world = await runClaim(
-      env,
       { rules },
       async (h) => {
         await h.waitFor((v) => v.status === 'AWAITING_ADJUDICATION', 'acceptance');
@@ -255,7 +240,7 @@ describe('denials, corrections and appeals', () => {
         const review = await h.waitFor((v) => v.status === 'NEEDS_REVIEW', 'review');
         const deadline = Date.parse(review.deadlines.find((d) => d.kind === 'APPEAL')!.at);
         expect(deadline - Date.parse(`${denialDay}T00:00:00Z`)).toBe(185 * DAY);
-        await env.sleep(deadline - (await h.now()) + 60_000);
+        await h.env.sleep(deadline - (await h.now()) + 60_000);
         const escalated = await h.waitFor((v) => v.escalated, 'escalation');
         expect(escalated.status).toBe('NEEDS_REVIEW');
         expect(escalated.escalations.some((e) => e.startsWith('APPEAL_MISSED'))).toBe(true);
@@ -288,7 +273,6 @@ describe('denials, corrections and appeals', () => {
 
   it('(m) a clearinghouse rejection goes to NEEDS_CORRECTION, never to appeal; the corrected claim is accepted and paid', async () => {
     const world = await runClaim(
-      env,
       {
         submissions: [
           {
@@ -333,7 +317,7 @@ describe('denials, corrections and appeals', () => {
   });
 
   it('(n) a decision the state forbids is refused with its reason and changes nothing', async () => {
-    await runClaim(env, {}, async (h) => {
+    await runClaim({}, async (h) => {
       await h.waitFor((v) => v.status === 'AWAITING_ADJUDICATION', 'acceptance');
       const before = await h.view();
       const historyBefore = (await h.handle.fetchHistory()).events?.length;

@@ -1,5 +1,4 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { remittanceReceivedSignal } from '../../workflows/messages.js';
 import { ClaimStatusKey, EscalatedKey, OpenBalanceCentsKey } from '../../workflows/search-attributes.js';
 import {
@@ -11,18 +10,9 @@ import {
   runClaim,
 } from '../support/time-skipping.js';
 
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  await registerSearchAttributes(env);
-});
-afterAll(async () => {
-  await env?.teardown();
-});
-
 describe('claim payment paths', () => {
   it('(a) a clean claim is submitted, paid in full with a contractual adjustment, and closes PAID', async () => {
-    const world = await runClaim(env, {}, async (h) => {
+    const world = await runClaim({}, async (h) => {
       await h.waitFor((v) => v.status === 'AWAITING_ADJUDICATION', 'acceptance');
       const today = isoDay(await h.now());
       await h.handle.signal(
@@ -59,29 +49,25 @@ describe('claim payment paths', () => {
   });
 
   it('(b) no remittance for 30 days triggers a status inquiry; pending keeps waiting; the second follow-up then the ERA pays', async () => {
-    const world = await runClaim(
-      env,
-      { statuses: [{ category: 'P1', message: 'in process' }] },
-      async (h) => {
-        const accepted = await h.waitFor((v) => v.status === 'AWAITING_ADJUDICATION', 'acceptance');
-        const start = await h.now();
-        expect(accepted.nextTimer?.kind).toBe('FOLLOW_UP');
-        expect(Date.parse(accepted.nextTimer!.at) - start).toBeGreaterThan(29 * DAY);
-        const wallStart = Date.now();
-        await env.sleep(30 * DAY + 60_000);
-        const afterFirst = await h.waitFor((v) => v.followUps === 1, 'first follow-up');
-        expect(afterFirst.status).toBe('AWAITING_ADJUDICATION');
-        await env.sleep(30 * DAY);
-        await h.waitFor((v) => v.followUps === 2, 'second follow-up');
-        expect(Date.now() - wallStart).toBeLessThan(20_000);
-        await h.handle.signal(
-          remittanceReceivedSignal,
-          remittance(h.ref, { paymentDate: isoDay(await h.now()), paidCents: 20_000, adjustments: [] }),
-        );
-        await h.waitFor((v) => v.status === 'PAID', 'payment');
-        expect((await h.handle.result()).status).toBe('PAID');
-      },
-    );
+    const world = await runClaim({ statuses: [{ category: 'P1', message: 'in process' }] }, async (h) => {
+      const accepted = await h.waitFor((v) => v.status === 'AWAITING_ADJUDICATION', 'acceptance');
+      const start = await h.now();
+      expect(accepted.nextTimer?.kind).toBe('FOLLOW_UP');
+      expect(Date.parse(accepted.nextTimer!.at) - start).toBeGreaterThan(29 * DAY);
+      const wallStart = Date.now();
+      await h.env.sleep(30 * DAY + 60_000);
+      const afterFirst = await h.waitFor((v) => v.followUps === 1, 'first follow-up');
+      expect(afterFirst.status).toBe('AWAITING_ADJUDICATION');
+      await h.env.sleep(30 * DAY);
+      await h.waitFor((v) => v.followUps === 2, 'second follow-up');
+      expect(Date.now() - wallStart).toBeLessThan(20_000);
+      await h.handle.signal(
+        remittanceReceivedSignal,
+        remittance(h.ref, { paymentDate: isoDay(await h.now()), paidCents: 20_000, adjustments: [] }),
+      );
+      await h.waitFor((v) => v.status === 'PAID', 'payment');
+      expect((await h.handle.result()).status).toBe('PAID');
+    });
     const inquiries = world.calls.filter((c) => c.name === 'claimStatusInquiry');
     expect(inquiries).toHaveLength(2);
     const submittedAt = world.calls.find((c) => c.name === 'submitClaim')!.at;

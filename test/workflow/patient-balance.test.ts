@@ -1,5 +1,4 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as m from '../../workflows/messages.js';
 import { ClaimStatusKey, OpenBalanceCentsKey } from '../../workflows/search-attributes.js';
 import {
@@ -11,15 +10,6 @@ import {
   remittance,
   runClaim,
 } from '../support/time-skipping.js';
-
-let env: TestWorkflowEnvironment;
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  await registerSearchAttributes(env);
-});
-afterAll(async () => {
-  await env?.teardown();
-});
 
 const biller = { actor: 'biller-3' };
 
@@ -54,7 +44,6 @@ function statementDays(h: ClaimHarness, start: number): { kind: string; day: num
 describe('patient balances', () => {
   it('(k) a partial payment posts CO-45 as contractual and sends the PR remainder to the patient', async () => {
     await runClaim(
-      env,
       {},
       async (h) => {
         await toPatientBalance(h);
@@ -89,11 +78,10 @@ describe('patient balances', () => {
 
   it('(h) statements go out on day 0 and 30; a payment on day 45 stops dunning, so no day-60 statement', async () => {
     await runClaim(
-      env,
       {},
       async (h) => {
         const start = await toPatientBalance(h);
-        await env.sleep(45 * DAY);
+        await h.env.sleep(45 * DAY);
         await h.waitFor((v) => (v.patientBalance?.statementsSent ?? 0) === 2, 'second statement');
         await h.handle.signal(m.patientPaymentReceivedSignal, {
           reference: 'chk-1001',
@@ -103,7 +91,7 @@ describe('patient balances', () => {
         });
         const paid = await h.waitFor((v) => v.status === 'PAID', 'paid');
         expect(paid.balances).toMatchObject({ patientPaidCents: 3_000, openBalanceCents: 0 });
-        await env.sleep(60 * DAY);
+        await h.env.sleep(60 * DAY);
         expect(statementDays(h, start)).toEqual([
           { kind: 'STATEMENT', day: 0 },
           { kind: 'REMINDER', day: 30 },
@@ -117,7 +105,6 @@ describe('patient balances', () => {
 
   it('(i) a payment plan pauses dunning; a missed installment breaks it and dunning resumes', async () => {
     await runClaim(
-      env,
       {},
       async (h) => {
         const start = await toPatientBalance(h);
@@ -127,7 +114,7 @@ describe('patient balances', () => {
           ],
         });
         expect(plan.status).toBe('PAYMENT_PLAN');
-        await env.sleep(5 * DAY);
+        await h.env.sleep(5 * DAY);
         await h.handle.signal(m.patientPaymentReceivedSignal, {
           reference: 'inst-1',
           amountCents: 1_000,
@@ -136,10 +123,10 @@ describe('patient balances', () => {
         });
         await h.waitFor((v) => v.balances.patientPaidCents === 1_000, 'first installment');
         // Second installment due day 40 (+10 days grace) is never paid.
-        await env.sleep(46 * DAY);
+        await h.env.sleep(46 * DAY);
         const broken = await h.waitFor((v) => v.status === 'PATIENT_BALANCE', 'plan broken');
         expect(broken.patientBalance?.status).toBe('DUNNING');
-        await env.sleep(40 * DAY);
+        await h.env.sleep(40 * DAY);
         await h.waitFor((v) => (v.patientBalance?.statementsSent ?? 0) >= 2, 'dunning resumed');
         const days = statementDays(h, start);
         expect(days[0]).toEqual({ kind: 'STATEMENT', day: 0 });
@@ -154,21 +141,20 @@ describe('patient balances', () => {
 
   it('(j) a financial-assistance hold pauses every dunning timer; release resumes; collections never before day 120', async () => {
     await runClaim(
-      env,
       {},
       async (h) => {
         const start = await toPatientBalance(h);
-        await env.sleep(20 * DAY);
+        await h.env.sleep(20 * DAY);
         await h.handle.executeUpdate(m.placeHoldUpdate, {
           args: [{ ...biller, reason: 'FINANCIAL_ASSISTANCE', note: 'application received' }],
         });
-        await env.sleep(60 * DAY);
+        await h.env.sleep(60 * DAY);
         expect(h.world.statements).toHaveLength(1);
         expect((await h.view()).patientBalance?.holds).toEqual(['FINANCIAL_ASSISTANCE']);
         await h.handle.executeUpdate(m.releaseHoldUpdate, {
           args: [{ ...biller, reason: 'FINANCIAL_ASSISTANCE' }],
         });
-        await env.sleep(110 * DAY);
+        await h.env.sleep(110 * DAY);
         await h.waitFor((v) => v.status === 'COLLECTIONS', 'collections');
         const days = statementDays(h, start);
         // 20 dunning days before the hold, 60 paused: the day-30 statement lands on day 90, and so on.
