@@ -239,6 +239,7 @@ export async function postClaimPayment(
     .values({
       claim_id: claim.id,
       remittance_id: input.remittanceId,
+      claim_index: input.claimIndex,
       payer_id: payerId,
       trace_number: r.traceNumber,
       patient_control_number: clp.patientControlNumber,
@@ -284,7 +285,8 @@ export async function unsignalledPostings(db: Db, eraFileId: string) {
     .select(['claim_payments.id as paymentId', 'claim_payments.summary', 'claims.id as claimUuid'])
     .where('remittances.era_file_id', '=', eraFileId)
     .where('claim_payments.signalled_at', 'is', null)
-    .orderBy('claim_payments.posted_at')
+    .orderBy('remittances.transaction_index')
+    .orderBy('claim_payments.claim_index')
     .execute();
 }
 

@@ -155,6 +155,7 @@ export interface ClaimPaymentsTable {
   id: Generated<string>;
   claim_id: string;
   remittance_id: string;
+  claim_index: number;
   payer_id: string;
   trace_number: string;
   patient_control_number: string;

@@ -780,6 +780,15 @@ class ClaimProcess {
         await this.childHandle().cancel();
         d.patientBalance = undefined;
       }
+      if (d.paidCents > 0 && this.openBalance() <= 0) {
+        // The corrected repost was applied before this reversal (same ERA, or out of order): settled.
+        await this.record('REMITTANCE_REVERSED', {
+          reason: `reversal applied after its repost (trace ${r.traceNumber})`,
+          data,
+        });
+        await this.settle('reversal and repost both applied', { actor: 'payer' });
+        return;
+      }
       await this.transition(
         'AWAITING_ADJUDICATION',
         `payer reversed its payment (trace ${r.traceNumber}); awaiting the repost`,
@@ -1271,6 +1280,9 @@ class ClaimProcess {
       }
     }
     await wf.condition(wf.allHandlersFinished);
+    // A signal that arrived while the last handlers finished (a remittance racing the close) must not
+    // be dropped with the run: handle it before returning.
+    if (this.queue.length > 0) return this.run(false, budget);
     return undefined;
   }
 }

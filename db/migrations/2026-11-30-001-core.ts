@@ -193,6 +193,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
     .addColumn('claim_id', 'uuid', (c) => c.notNull().references('claims.id'))
     .addColumn('remittance_id', 'uuid', (c) => c.notNull().references('remittances.id'))
+    // Position of the CLP loop in its transaction: signals go out in file order (reversal before repost).
+    .addColumn('claim_index', 'integer', (c) => c.notNull())
     .addColumn('payer_id', 'text', (c) => c.notNull())
     .addColumn('trace_number', 'text', (c) => c.notNull())
     .addColumn('patient_control_number', 'text', (c) => c.notNull())

@@ -15,12 +15,17 @@ export async function ruleVersions(db: Db, payerId: string, practiceIds: readonl
     .selectFrom('payer_rules')
     .selectAll()
     .where('payer_id', '=', payerId)
-    .where((eb) => eb.or([eb('practice_id', 'is', null), eb('practice_id', 'in', [...practiceIds])]))
+    .where((eb) =>
+      practiceIds.length === 0
+        ? eb('practice_id', 'is', null)
+        : eb.or([eb('practice_id', 'is', null), eb('practice_id', 'in', [...practiceIds])]),
+    )
     .orderBy(sql`practice_id nulls first`)
     .orderBy('effective_from', 'desc')
     .execute();
   return rows.map((r) => ({
-    id: r.id,
+    // bigserial ids arrive as numbers (db/pool.ts parses int8); the API shows ids as strings.
+    id: String(r.id),
     practiceId: r.practice_id,
     effectiveFrom: r.effective_from,
     rules: rulesFromRow(r),
@@ -35,7 +40,11 @@ export async function ruleChanges(db: Db, payerId: string, practiceIds: readonly
     .selectFrom('rule_changes')
     .selectAll()
     .where('payer_id', '=', payerId)
-    .where((eb) => eb.or([eb('practice_id', 'is', null), eb('practice_id', 'in', [...practiceIds])]))
+    .where((eb) =>
+      practiceIds.length === 0
+        ? eb('practice_id', 'is', null)
+        : eb.or([eb('practice_id', 'is', null), eb('practice_id', 'in', [...practiceIds])]),
+    )
     .orderBy('id', 'desc')
     .limit(limit)
     .execute();
@@ -59,16 +68,23 @@ export async function addRuleVersion(
   },
 ): Promise<AddRuleVersionResult> {
   return db.transaction().execute(async (trx) => {
-    let scope = trx
+    // What applied to this scope on that date before: the practice's own version, else the payer default.
+    let before = trx
       .selectFrom('payer_rules')
       .selectAll()
       .where('payer_id', '=', input.payerId)
       .where('effective_from', '<=', input.effectiveFrom);
-    scope =
+    before =
       input.practiceId === null
-        ? scope.where('practice_id', 'is', null)
-        : scope.where('practice_id', '=', input.practiceId);
-    const previous = await scope.orderBy('effective_from', 'desc').limit(1).executeTakeFirst();
+        ? before.where('practice_id', 'is', null)
+        : before.where((eb) =>
+            eb.or([eb('practice_id', '=', input.practiceId), eb('practice_id', 'is', null)]),
+          );
+    const previous = await before
+      .orderBy(sql`practice_id is null`)
+      .orderBy('effective_from', 'desc')
+      .limit(1)
+      .executeTakeFirst();
     const r = input.rules;
     const inserted = await trx
       .insertInto('payer_rules')
@@ -103,13 +119,17 @@ export async function addRuleVersion(
         actor: input.actor,
         request_id: input.requestId,
         previous: previous
-          ? JSON.stringify({ effectiveFrom: previous.effective_from, rules: rulesFromRow(previous) })
+          ? JSON.stringify({
+              practiceId: previous.practice_id,
+              effectiveFrom: previous.effective_from,
+              rules: rulesFromRow(previous),
+            })
           : null,
         rules: JSON.stringify(r),
       })
       .returning('id')
       .executeTakeFirstOrThrow();
-    return { kind: 'added', ruleId: inserted.id, changeId: change.id } as const;
+    return { kind: 'added', ruleId: String(inserted.id), changeId: String(change.id) } as const;
   });
 }
 

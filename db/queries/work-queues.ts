@@ -76,6 +76,8 @@ export type StuckRow = ClaimRow & {
   review_overdue: boolean;
   entered_review_at: Date | null;
   review_sla_days: number | null;
+  /** The reason of the latest escalation event, when escalated. */
+  escalation_reason: string | null;
 };
 
 /**
@@ -96,7 +98,9 @@ export async function stuckClaims(db: Db, f: StuckFilter): Promise<StuckRow[]> {
       (c.last_activity_at < ${untouchedBefore}) as untouched,
       coalesce(review.entered_at < ${f.now}::timestamptz - make_interval(days => review.sla_days), false) as review_overdue,
       review.entered_at as entered_review_at,
-      review.sla_days as review_sla_days
+      review.sla_days as review_sla_days,
+      case when c.escalated then (select e.reason from claim_events e
+        where e.claim_id = c.id and e.kind = 'ESCALATED' order by e.id desc limit 1) end as escalation_reason
     from claims c
     left join lateral (
       select
