@@ -195,7 +195,7 @@ describe('ERA posting', () => {
 
   it('end to end: claims adjudicated by payer-sim, pulled by the ERA workflow, posted and settled claim by claim as the payer decided', async () => {
     const scenarios = ['PAID-1', 'COINS-2', 'DENY50-3', 'INFO16-4', 'DUP18-5', 'ELIG27-6'];
-    const claims = [];
+    const claims: Awaited<ReturnType<typeof postClaim>>[] = [];
     for (const s of scenarios) claims.push(await postClaim(s));
     await eventually(async () => {
       const rows = await Promise.all(claims.map((c) => claimRow(c.created.id)));
