@@ -106,7 +106,7 @@ export interface DenialAssessment {
 }
 
 export type RemittanceOutcome =
-  | { kind: 'REVERSAL'; paidCents: Cents; patientResponsibilityCents: Cents }
+  | { kind: 'REVERSAL'; paidCents: Cents; contractualCents: Cents; patientResponsibilityCents: Cents }
   | { kind: 'INFORMATIONAL'; reason: string }
   | {
       kind: 'ADJUDICATED';
@@ -126,6 +126,10 @@ export function assessRemittance(r: RemittanceSummary): RemittanceOutcome {
     return {
       kind: 'REVERSAL',
       paidCents: r.paidCents,
+      // Only the contractual part of the original was booked as an adjustment; its denied part never was.
+      contractualCents: r.adjustments
+        .filter((a) => a.group !== 'PR' && isExpectedAdjustment(a.group, a.reason))
+        .reduce((sum, a) => sum + a.amountCents, 0),
       patientResponsibilityCents: r.patientResponsibilityCents,
     };
   }

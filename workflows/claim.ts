@@ -767,11 +767,12 @@ class ClaimProcess {
     }
     if (outcome.kind === 'REVERSAL') {
       // CLP02=22 carries the negated amounts of the original posting: add them to undo it.
-      d.paidCents += r.paidCents;
-      d.contractualCents += r.adjustments
-        .filter((a) => a.group !== 'PR')
-        .reduce((s, a) => s + a.amountCents, 0);
-      d.patientResponsibilityCents = Math.max(0, d.patientResponsibilityCents + r.patientResponsibilityCents);
+      d.paidCents += outcome.paidCents;
+      d.contractualCents += outcome.contractualCents;
+      d.patientResponsibilityCents = Math.max(
+        0,
+        d.patientResponsibilityCents + outcome.patientResponsibilityCents,
+      );
       d.denial = undefined;
       d.followUps = 0;
       d.followUpAt = addDays(Date.now(), d.rules.followUpDays);
@@ -789,6 +790,14 @@ class ClaimProcess {
         await this.settle('reversal and repost both applied', { actor: 'payer' });
         return;
       }
+      if (d.status === 'AWAITING_ADJUDICATION') {
+        // The reversal of a replaced claim: the claim already waits for the new adjudication.
+        await this.record('REMITTANCE_REVERSED', {
+          reason: `payer reversed its payment (trace ${r.traceNumber})`,
+          data,
+        });
+        return;
+      }
       await this.transition(
         'AWAITING_ADJUDICATION',
         `payer reversed its payment (trace ${r.traceNumber}); awaiting the repost`,
@@ -802,6 +811,20 @@ class ClaimProcess {
     d.contractualCents += outcome.contractualCents;
     d.patientResponsibilityCents = outcome.patientResponsibilityCents;
     if (!outcome.denial) {
+      const pending = d.appeals[d.appeals.length - 1];
+      if (d.status === 'APPEALING' && pending?.status === 'pending') {
+        // Payment on an appealed claim is the payer's overturn, even before its letter arrives.
+        pending.status = 'overturned';
+        pending.decidedAt = new Date().toISOString();
+        d.appealFollowUpAt = undefined;
+        await store.recordAppealDecision({
+          claimUuid: this.ref.claimUuid,
+          level: pending.level,
+          outcome: 'overturned',
+          reason: 'paid on remittance',
+          decidedAt: pending.decidedAt,
+        });
+      }
       d.denial = undefined;
       await this.record('REMITTANCE_POSTED', { reason: `paid ${outcome.paidCents} cents`, data });
       await this.settle(
