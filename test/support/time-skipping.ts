@@ -112,7 +112,7 @@ async function runClaimIn(
       view: () => handle.query(stateQuery),
       now: () => env.currentTimeMs(),
       async waitFor(predicate, what) {
-        const deadline = Date.now() + 20_000;
+        const deadline = Date.now() + 60_000;
         let last: ClaimView | undefined;
         while (Date.now() < deadline) {
           last = await handle.query(stateQuery);

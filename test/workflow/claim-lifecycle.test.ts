@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULES } from '../../domain/payer-rules.js';
 import type { claimWorkflow } from '../../workflows/claim.js';
 import * as m from '../../workflows/messages.js';
-import { ClaimStatusKey } from '../../workflows/search-attributes.js';
+import { ClaimStatusKey, EscalatedKey } from '../../workflows/search-attributes.js';
 import { DAY, isoDay, remittance, runClaim } from '../support/time-skipping.js';
 
 describe('long life', () => {
@@ -133,4 +133,47 @@ describe('long life', () => {
     const keys = world.events.map((e) => e.eventKey);
     expect(new Set(keys).size).toBe(keys.length);
   }, 180_000);
+
+  it('a payer rule change reaches a waiting claim: its follow-up timer moves to the rule now in force', async () => {
+    const world = await runClaim({ rules: { ...DEFAULT_RULES.COMMERCIAL, followUpDays: 30 } }, async (h) => {
+      const waiting = await h.waitFor((v) => v.status === 'AWAITING_ADJUDICATION', 'acceptance');
+      const submittedAt = Date.parse(waiting.nextTimer!.at) - 30 * DAY;
+      h.world.script.rules = { ...DEFAULT_RULES.COMMERCIAL, followUpDays: 10 };
+      await h.handle.signal(m.payerRulesChangedSignal);
+      const moved = await h.waitFor((v) => v.rules.followUpDays === 10, 'new rule');
+      expect(Date.parse(moved.nextTimer!.at) - submittedAt).toBe(10 * DAY);
+      await h.env.sleep(10 * DAY + 60_000);
+      await h.waitFor((v) => v.followUps === 1, 'follow-up on the new schedule');
+    });
+    expect(world.events.map((e) => e.kind)).toContain('PAYER_RULES_CHANGED');
+  });
+
+  it('a denial waiting in review beyond the SLA is escalated and the supervisor is notified once', async () => {
+    const world = await runClaim({ rules: { ...DEFAULT_RULES.COMMERCIAL, reviewSlaDays: 10 } }, async (h) => {
+      await h.waitFor((v) => v.status === 'AWAITING_ADJUDICATION', 'acceptance');
+      await h.handle.signal(
+        m.remittanceReceivedSignal,
+        remittance(h.ref, {
+          paymentDate: isoDay(await h.now()),
+          paidCents: 0,
+          adjustments: [{ group: 'CO', reason: '4', amountCents: 20_000 }],
+        }),
+      );
+      const review = await h.waitFor((v) => v.status === 'NEEDS_REVIEW', 'review');
+      expect(review.escalated).toBe(false);
+      expect(review.deadlines.map((d) => d.kind)).toContain('REVIEW_SLA');
+      await h.env.sleep(11 * DAY);
+      const late = await h.waitFor((v) => v.escalated, 'SLA escalation');
+      expect(late.escalations.some((e) => e.startsWith('REVIEW_SLA_MISSED'))).toBe(true);
+      expect((await h.handle.describe()).typedSearchAttributes.get(EscalatedKey)).toBe(true);
+      // Acting on the claim clears the flag.
+      const acted = await h.handle.executeUpdate(m.resubmitCorrectedUpdate, {
+        args: [{ actor: 'biller-1', reason: 'fixed modifier', changes: { 'lines.1.modifiers': ['59'] } }],
+      });
+      expect(acted.escalated).toBe(false);
+    });
+    expect(
+      world.notifications.filter((n) => n.kind === 'ESCALATION' && n.channel === 'supervisor'),
+    ).toHaveLength(1);
+  });
 });
