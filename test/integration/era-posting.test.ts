@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build835, type Remittance835 } from '../../domain/x12/index.js';
 import { stateQuery } from '../../workflows/messages.js';
-import { claimBody, eventually, type Stack, startStack } from '../support/stack.js';
+import { eventually, type Stack, startStack } from '../support/stack.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -15,36 +15,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack?.stop();
 });
-
-async function postClaim(memberId: string, overrides: Record<string, unknown> = {}) {
-  const body = claimBody(overrides);
-  body.patient.memberId = memberId;
-  const res = await stack.app.inject({
-    method: 'POST',
-    url: '/claims',
-    headers: stack.auth('integration'),
-    payload: body,
-  });
-  expect(res.statusCode).toBe(201);
-  return { body, created: res.json() as { id: string; workflowId: string } };
-}
-
-async function claimRow(id: string) {
-  return stack.db.selectFrom('claims').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-}
-
-async function pullEras(): Promise<void> {
-  await fetch(`${stack.simUrl}/sim/adjudicate`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: '{}',
-  });
-  await stack.client.workflow.execute('eraPollWorkflow', {
-    taskQueue: stack.taskQueue,
-    workflowId: `poll-${Date.now()}-${Math.random()}`,
-    args: [],
-  });
-}
 
 async function simClaim(pcn: string) {
   const res = await fetch(`${stack.simUrl}/sim/claims/${pcn}`);
@@ -103,9 +73,9 @@ function eraFor(
 describe('ERA posting', () => {
   it('the same 835 posted twice, and a re-sent copy posted concurrently, leave exactly one set of postings', async () => {
     // LOST- claims are never adjudicated by payer-sim, so only our hand-made ERA pays them.
-    const { body, created } = await postClaim('LOST-9001');
+    const { body, claim: created } = await stack.submitClaim('LOST-9001');
     await eventually(
-      async () => ((await claimRow(created.id)).status === 'AWAITING_ADJUDICATION' ? true : undefined),
+      async () => ((await stack.claimRow(created.id)).status === 'AWAITING_ADJUDICATION' ? true : undefined),
       'acceptance',
     );
     const era = eraFor(body.claimId, 20_000, { trace: 'EFT-IDEMP-1', paid: 16_000 });
@@ -142,7 +112,7 @@ describe('ERA posting', () => {
     ]);
     expect(await stack.db.selectFrom('era_files').select('id').execute()).toHaveLength(2);
     const row = await eventually(async () => {
-      const r = await claimRow(created.id);
+      const r = await stack.claimRow(created.id);
       return r.status === 'PAID' ? r : undefined;
     }, 'PAID');
     expect(row).toMatchObject({ paid_cents: 16_000, adjustment_cents: 4_000, open_balance_cents: 0 });
@@ -195,24 +165,24 @@ describe('ERA posting', () => {
 
   it('end to end: claims adjudicated by payer-sim, pulled by the ERA workflow, posted and settled claim by claim as the payer decided', async () => {
     const scenarios = ['PAID-1', 'COINS-2', 'DENY50-3', 'INFO16-4', 'DUP18-5', 'ELIG27-6'];
-    const claims: Awaited<ReturnType<typeof postClaim>>[] = [];
-    for (const s of scenarios) claims.push(await postClaim(s));
+    const claims: Awaited<ReturnType<Stack['submitClaim']>>[] = [];
+    for (const s of scenarios) claims.push(await stack.submitClaim(s));
     await eventually(async () => {
-      const rows = await Promise.all(claims.map((c) => claimRow(c.created.id)));
+      const rows = await Promise.all(claims.map((c) => stack.claimRow(c.claim.id)));
       return rows.every((r) => r.status === 'AWAITING_ADJUDICATION') ? true : undefined;
     }, 'all accepted');
-    await pullEras();
+    await stack.pullEras();
     for (const c of claims) {
       const sim = await simClaim(c.body.claimId);
       // DENIED and PARTIAL are passing states on the way to NEEDS_REVIEW.
       const row = await eventually(async () => {
-        const r = await claimRow(c.created.id);
+        const r = await stack.claimRow(c.claim.id);
         return ['PAID', 'PATIENT_BALANCE', 'NEEDS_REVIEW'].includes(r.status) ? r : undefined;
       }, `${c.body.claimId} settled`);
       const payments = await stack.db
         .selectFrom('claim_payments')
         .selectAll()
-        .where('claim_id', '=', c.created.id)
+        .where('claim_id', '=', c.claim.id)
         .execute();
       expect(payments.map((p) => p.paid_cents)).toEqual([sim.paidCents]);
       expect(row.paid_cents).toBe(sim.paidCents);
@@ -225,7 +195,7 @@ describe('ERA posting', () => {
         claim: c.body.claimId,
         status: expected,
       });
-      const live = await stack.client.workflow.getHandle(c.created.workflowId).query(stateQuery);
+      const live = await stack.client.workflow.getHandle(c.claim.workflowId).query(stateQuery);
       expect(live.status).toBe(expected);
       expect(live.balances.paidCents).toBe(sim.paidCents);
       if (denied) expect(row.denial_category).not.toBeNull();
@@ -233,7 +203,7 @@ describe('ERA posting', () => {
     const byClaim = Object.fromEntries(
       await Promise.all(
         claims.map(
-          async (c) => [c.body.patient.memberId, (await claimRow(c.created.id)).denial_category] as const,
+          async (c) => [c.body.patient.memberId, (await stack.claimRow(c.claim.id)).denial_category] as const,
         ),
       ),
     );
@@ -246,14 +216,14 @@ describe('ERA posting', () => {
   });
 
   it('a reversal followed by a corrected repost on a later ERA ends with the right totals', async () => {
-    const { body, created } = await postClaim('REVERSE-7');
+    const { body, claim: created } = await stack.submitClaim('REVERSE-7');
     await eventually(
-      async () => ((await claimRow(created.id)).status === 'AWAITING_ADJUDICATION' ? true : undefined),
+      async () => ((await stack.claimRow(created.id)).status === 'AWAITING_ADJUDICATION' ? true : undefined),
       'acceptance',
     );
-    await pullEras();
+    await stack.pullEras();
     await eventually(
-      async () => ((await claimRow(created.id)).status === 'PAID' ? true : undefined),
+      async () => ((await stack.claimRow(created.id)).status === 'PAID' ? true : undefined),
       'first payment',
     );
     // Let the run close, so the reversal must reopen the claim as a new run.
@@ -265,11 +235,11 @@ describe('ERA posting', () => {
       'the paid run to close',
     );
     // payer-sim reverses and reposts in its next cycles.
-    await pullEras();
-    await pullEras();
+    await stack.pullEras();
+    await stack.pullEras();
     const sim = await simClaim(body.claimId);
     const row = await eventually(async () => {
-      const r = await claimRow(created.id);
+      const r = await stack.claimRow(created.id);
       const n = await stack.db
         .selectFrom('claim_payments')
         .select('id')
@@ -297,9 +267,9 @@ describe('ERA posting', () => {
   });
 
   it('a reversal on a later ERA reopens a closed paid claim as a new run, and the repost settles it again', async () => {
-    const { body, created } = await postClaim('LOST-9002');
+    const { body, claim: created } = await stack.submitClaim('LOST-9002');
     await eventually(
-      async () => ((await claimRow(created.id)).status === 'AWAITING_ADJUDICATION' ? true : undefined),
+      async () => ((await stack.claimRow(created.id)).status === 'AWAITING_ADJUDICATION' ? true : undefined),
       'acceptance',
     );
     const upload = (text: string) =>
@@ -332,7 +302,7 @@ describe('ERA posting', () => {
     const rev = await upload(reversal);
     expect(rev.statusCode).toBe(201);
     const reopened = await eventually(async () => {
-      const r = await claimRow(created.id);
+      const r = await stack.claimRow(created.id);
       return r.status === 'AWAITING_ADJUDICATION' ? r : undefined;
     }, 'reopened');
     expect(reopened).toMatchObject({ paid_cents: 0, adjustment_cents: 0, open_balance_cents: 20_000 });
@@ -346,7 +316,7 @@ describe('ERA posting', () => {
       ).statusCode,
     ).toBe(201);
     const repaid = await eventually(async () => {
-      const r = await claimRow(created.id);
+      const r = await stack.claimRow(created.id);
       return r.status === 'PAID' ? r : undefined;
     }, 'repaid');
     expect(repaid).toMatchObject({ paid_cents: 18_000, adjustment_cents: 2_000, open_balance_cents: 0 });

@@ -11,6 +11,7 @@ import { inject } from 'vitest';
 import { createHttpPayerGateway } from '../../activities/payer/http-gateway.js';
 import { type App, buildApp } from '../../api/app.js';
 import type { Db } from '../../db/pool.js';
+import type { ClaimRow } from '../../db/schema.js';
 import { DEMO_KEYS, seedDemoKeys } from '../../db/seed.js';
 import { buildPayerSim } from '../../payer-sim/app.js';
 import type { PayerSimOptions } from '../../payer-sim/config.js';
@@ -29,6 +30,16 @@ export interface Stack {
   keys: typeof DEMO_KEYS;
   /** Authorization header for a demo role. */
   auth(role: keyof typeof DEMO_KEYS): { authorization: string };
+  /** Submits a claim through the API (as the integration key); the member id steers payer-sim. */
+  submitClaim(
+    memberId: string,
+    overrides?: Record<string, unknown>,
+  ): Promise<{ body: ReturnType<typeof claimBody>; claim: { id: string; workflowId: string } }>;
+  claimRow(id: string): Promise<ClaimRow>;
+  /** Waits until the claims row shows `status` (DENIED and PARTIAL pass quickly on to NEEDS_REVIEW). */
+  waitForStatus(id: string, status: string): Promise<ClaimRow>;
+  /** Makes payer-sim run a cycle now, then runs one ERA pull workflow (what the hourly schedule does). */
+  pullEras(opts?: { appeals?: boolean }): Promise<void>;
   /** Changes payer-sim's runtime controls (faults, delays) through its HTTP control API. */
   simConfig(update: Record<string, unknown>): Promise<void>;
   stop(): Promise<void>;
@@ -89,9 +100,41 @@ export async function startStack(
     },
   });
   await app.ready();
+  const claimRow = (id: string) =>
+    tdb.db.selectFrom('claims').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   return {
     db: tdb.db,
     dbUrl: tdb.url,
+    async submitClaim(memberId, overrides = {}) {
+      const body = claimBody(overrides);
+      body.patient.memberId = memberId;
+      const res = await app.inject({
+        method: 'POST',
+        url: '/claims',
+        headers: { authorization: `Bearer ${DEMO_KEYS.integration}` },
+        payload: body,
+      });
+      if (res.statusCode !== 201) throw new Error(`POST /claims answered ${res.statusCode}: ${res.body}`);
+      return { body, claim: res.json() as { id: string; workflowId: string } };
+    },
+    claimRow,
+    waitForStatus: (id, status) =>
+      eventually(async () => {
+        const r = await claimRow(id);
+        return r.status === status ? r : undefined;
+      }, `claim ${id} to reach ${status}`),
+    async pullEras(opts = {}) {
+      await fetch(`${simUrl}/sim/adjudicate`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(opts.appeals ? { appeals: true } : {}),
+      });
+      await client.workflow.execute('eraPollWorkflow', {
+        taskQueue,
+        workflowId: `poll-${randomUUID()}`,
+        args: [],
+      });
+    },
     app,
     client,
     taskQueue,
