@@ -110,7 +110,7 @@ export const AssignBody = Type.Object(
 export const NoteBody = Type.Object({ text: Type.String({ minLength: 1, maxLength: 4000 }) }, strict);
 export const HoldBody = Type.Object(
   {
-    reason: Type.Union(HOLD_REASONS.map((r) => Type.Literal(r))),
+    reason: Type.Enum(HOLD_REASONS),
     note: Type.Optional(Type.String({ maxLength: 1000 })),
   },
   strict,
@@ -123,7 +123,7 @@ export const PatientPaymentBody = Type.Object(
   {
     reference: Type.String({ minLength: 1, maxLength: 100 }),
     amountCents: Cents,
-    method: Type.Union(['card', 'check', 'cash', 'ach', 'portal'].map((m) => Type.Literal(m))),
+    method: Type.Enum(['card', 'check', 'cash', 'ach', 'portal'] as const),
     receivedAt: Type.Optional(Type.String({ format: 'date-time' })),
   },
   strict,

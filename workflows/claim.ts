@@ -10,6 +10,7 @@ import type { createActivities } from '../activities/index.js';
 import type { ClaimProjection, ClaimResumeRow } from '../activities/types.js';
 import { ruleFor } from '../domain/carc.js';
 import { type ClaimStatus, isTerminal } from '../domain/claim-status.js';
+import { correctionError } from '../domain/corrections.js';
 import { addDays, DAY, daysUntil, isoDate } from '../domain/dates.js';
 import type { PayerRules } from '../domain/payer-rules.js';
 import { denialPriority } from '../domain/priority.js';
@@ -369,7 +370,8 @@ class ClaimProcess {
           return `the timely filing limit passed on ${isoDate(d.timelyFilingAt)}`;
         }
         if (typeof input.reason !== 'string' || input.reason.trim() === '') return 'reason is required';
-        return undefined;
+        const bad = correctionError((input.changes ?? {}) as Record<string, unknown>);
+        return bad ? `changes.${bad.field} ${bad.message}` : undefined;
       }
       case 'fileAppeal': {
         if (d.status !== 'NEEDS_REVIEW' || !d.denial)
@@ -941,9 +943,12 @@ class ClaimProcess {
   async onPatientBalanceProgress(view: m.PatientBalanceView): Promise<void> {
     const d = this.d;
     if (!d.patientBalance || !PATIENT_STATES.has(d.status)) return;
+    // Only a child that had itself reported the plan can report it broken; a DUNNING report sent before
+    // the child received the plan is stale.
+    const childWasOnPlan = d.patientBalance.status === 'PAYMENT_PLAN';
     Object.assign(d.patientBalance, view, { started: true });
     // A missed installment ends the plan in the child; the claim shows dunning again.
-    if (d.status === 'PAYMENT_PLAN' && view.status === 'DUNNING') {
+    if (d.status === 'PAYMENT_PLAN' && childWasOnPlan && view.status === 'DUNNING') {
       await this.transition(
         'PATIENT_BALANCE',
         'payment plan broken: an installment was missed; dunning resumes',

@@ -1,18 +1,45 @@
 /** Liveness (`/healthz`: the process answers) and readiness (`/readyz`: Postgres and Temporal answer). */
 import type { Connection } from '@temporalio/client';
 import { sql } from 'kysely';
+import { Type } from 'typebox';
 import type { App, AppDeps } from '../app.js';
+
+const Status = Type.Object(
+  {
+    status: Type.String(),
+    checks: Type.Optional(
+      Type.Record(Type.String(), Type.String(), { description: 'dependency -> ok | unavailable' }),
+    ),
+  },
+  { additionalProperties: false },
+);
 
 export function healthRoutes(deps: AppDeps) {
   return async function routes(app: App): Promise<void> {
     app.get(
       '/healthz',
-      { schema: { tags: ['operations'], summary: 'The API process is alive' } },
+      {
+        schema: {
+          tags: ['operations'],
+          summary: 'The API process is alive',
+          security: [],
+          response: { 200: Status },
+        },
+        config: { roles: 'public' },
+      },
       async () => ({ status: 'ok' }),
     );
     app.get(
       '/readyz',
-      { schema: { tags: ['operations'], summary: 'Postgres and Temporal are reachable' } },
+      {
+        schema: {
+          tags: ['operations'],
+          summary: 'Postgres and Temporal are reachable',
+          security: [],
+          response: { 200: Status, 503: Status },
+        },
+        config: { roles: 'public' },
+      },
       async (_req, reply) => {
         const checks = await Promise.all([
           sql`select 1`.execute(deps.db).then(

@@ -1,24 +1,149 @@
 /**
- * ERA upload: the X12 835 text is parsed whole first (a malformed file is refused with the segment and
- * rule, nothing stored or posted), stored by checksum, then posted by the `era-<checksum>` workflow, so
- * the same file twice, or two concurrent uploads of it, post exactly once.
+ * Remittances: ERA upload, the remittance list, the unmatched queue and the manual match.
+ *
+ * Upload: the X12 835 text is parsed whole first (a malformed file is refused with the segment and rule,
+ * nothing stored or posted), stored by checksum, then posted by the `era-<checksum>` workflow, so the
+ * same file twice, or two concurrent uploads of it, post exactly once.
+ *
+ * Manual match: a supervisor points an unmatched claim loop at the right claim. The posting and the
+ * MATCHED mark commit together; the claim is then signalled with signal-with-start exactly as ERA
+ * ingestion does (activities `signalPostedClaims`), so a closed claim is reopened from its Postgres row.
  */
-
-import { storeEraFile } from '../../db/era.js';
+import { Type } from 'typebox';
+import { claimRefOf, claimResumeRow, getClaimByUuid } from '../../db/claims.js';
+import { markSignalled, storeEraFile } from '../../db/era.js';
+import {
+  getUnmatched,
+  listRemittances,
+  listUnmatched,
+  matchUnmatched,
+  type PracticeScope,
+  postingSummary,
+} from '../../db/queries/remittances.js';
+import type { RemittanceSummary } from '../../domain/remittance.js';
 import { eraIngestWorkflowId } from '../../workflows/era-ids.js';
+import { claimWorkflowId } from '../../workflows/ids.js';
+import { remittanceReceivedSignal } from '../../workflows/messages.js';
+import { PayerIdKey, PracticeIdKey } from '../../workflows/search-attributes.js';
 import type { App, AppDeps } from '../app.js';
-import { Problem, unprocessable } from '../errors.js';
+import { conflict, notFound, Problem, unprocessable } from '../errors.js';
+import { skipIdempotencyStore } from '../idempotency.js';
+import { decodeCursor, encodeCursor, page } from '../pagination.js';
+import * as r from '../responses.js';
+import { claimJson, isoTimestamp, practicesFor, temporalUiUrl } from '../views.js';
+import { DEFAULT_WAITS, TIMED_OUT, waitAtMost } from '../waits.js';
+import { checkRanges, claimForPrincipal } from './claims.js';
+
+const PracticeId = Type.String({ pattern: '^[a-z0-9-]{1,20}$' });
+const Cursor = Type.String({ minLength: 1, maxLength: 400 });
+
+const RemittanceQuery = Type.Object(
+  {
+    practiceId: Type.Optional(PracticeId),
+    payerId: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
+    receivedFrom: Type.Optional(Type.String({ format: 'date' })),
+    receivedTo: Type.Optional(Type.String({ format: 'date' })),
+    cursor: Type.Optional(Cursor),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  },
+  { additionalProperties: false },
+);
+
+const UnmatchedQuery = Type.Object(
+  {
+    practiceId: Type.Optional(PracticeId),
+    status: Type.Optional(Type.Union([Type.Literal('OPEN'), Type.Literal('MATCHED')], { default: 'OPEN' })),
+    cursor: Type.Optional(Cursor),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
+  },
+  { additionalProperties: false },
+);
+
+const UploadResult = Type.Object(
+  {
+    eraFileId: Type.String({ format: 'uuid' }),
+    checksum: Type.String(),
+    duplicateFile: Type.Boolean(),
+    transactions: Type.Integer(),
+    claims: Type.Integer(),
+    posted: Type.Integer(),
+    alreadyPosted: Type.Integer(),
+    unmatched: Type.Integer(),
+    signalled: Type.Integer(),
+  },
+  { additionalProperties: false },
+);
+
+const UploadAccepted = Type.Object(
+  {
+    eraFileId: Type.String({ format: 'uuid' }),
+    checksum: Type.String(),
+    duplicateFile: Type.Boolean(),
+    transactions: Type.Integer(),
+    claims: Type.Integer(),
+    workflowId: Type.String({ description: 'the posting workflow, still running' }),
+    temporalUiUrl: Type.String(),
+  },
+  { additionalProperties: false },
+);
+
+/** Practices a request reads remittances of; practice-less rows (payee not recognised) are the admin's. */
+function scopeOf(req: Parameters<typeof practicesFor>[0], practiceId: string | undefined): PracticeScope {
+  return {
+    practiceIds: practicesFor(req, practiceId),
+    includeUnassigned: practiceId === undefined && req.principal!.role === 'admin',
+  };
+}
+
+function unmatchedJson(
+  u: NonNullable<Awaited<ReturnType<typeof getUnmatched>>>,
+  remittance: { trace_number: string; payment_date: string },
+) {
+  return {
+    id: u.id,
+    remittanceId: u.remittance_id,
+    claimIndex: u.claim_index,
+    practiceId: u.practice_id,
+    payerId: u.payer_id,
+    traceNumber: remittance.trace_number,
+    paymentDate: remittance.payment_date,
+    patientControlNumber: u.patient_control_number,
+    payerClaimNumber: u.payer_claim_number,
+    paidCents: u.paid_cents,
+    reason: u.reason,
+    status: u.status as 'OPEN' | 'MATCHED',
+    matchedClaimId: u.matched_claim_id,
+    matchedBy: u.matched_by,
+    matchedAt: u.matched_at ? isoTimestamp(u.matched_at) : null,
+    createdAt: isoTimestamp(u.created_at),
+  };
+}
 
 export function remittanceRoutes(deps: AppDeps) {
+  const waits = { ...DEFAULT_WAITS, ...deps.waits };
   return async function routes(app: App): Promise<void> {
     app.post(
       '/remittances',
       {
         schema: {
+          body: Type.String({ minLength: 1, description: 'the X12 835 interchange' }),
+          consumes: ['text/plain', 'application/edi-x12', 'application/x12'],
           tags: ['remittances'],
           summary: 'Upload an X12 835 remittance (text/plain or application/edi-x12 body)',
+          description:
+            '201 for a new file, 200 for a file already received, both once posted. 202 when posting takes ' +
+            'longer than the request waits: it goes on in its workflow (upload the file again for the outcome). ' +
+            'A malformed file answers 422 naming each segment and rule; nothing of it is posted.',
+          response: {
+            200: UploadResult,
+            201: UploadResult,
+            202: UploadAccepted,
+            415: r.ProblemSchema,
+            422: r.ProblemSchema,
+            ...r.problemResponses,
+          },
         },
-        config: { roles: ['integration', 'supervisor', 'admin', 'biller'] },
+        config: { roles: ['integration', 'supervisor', 'admin', 'biller'], idempotent: true },
       },
       async (req, reply) => {
         const raw = req.body;
@@ -39,22 +164,210 @@ export function remittanceRoutes(deps: AppDeps) {
             })),
           );
         }
-        const result = await deps.temporal.workflow.execute('eraIngestWorkflow', {
-          workflowId: eraIngestWorkflowId(stored.checksum),
+        const workflowId = eraIngestWorkflowId(stored.checksum);
+        const ingestion = await deps.temporal.workflow.start('eraIngestWorkflow', {
+          workflowId,
           taskQueue: deps.config.temporal.taskQueue,
           args: [{ eraFileId: stored.eraFileId }],
           // Concurrent uploads of the same file attach to one ingestion; a later re-upload re-runs it,
           // which posts nothing new and re-signals anything whose signal was lost.
           workflowIdConflictPolicy: 'USE_EXISTING',
         });
+        const result = await waitAtMost(
+          deps.temporal,
+          waits.eraIngestMs,
+          () =>
+            ingestion.result() as Promise<{
+              posted: number;
+              alreadyPosted: number;
+              unmatched: number;
+              signalled: number;
+            }>,
+        );
+        if (result === TIMED_OUT) {
+          // Posting goes on in its workflow; uploading the same file again answers its outcome once done.
+          skipIdempotencyStore(req);
+          return reply.status(202).send({
+            eraFileId: stored.eraFileId,
+            checksum: stored.checksum,
+            duplicateFile: !stored.isNew,
+            transactions: stored.transactions,
+            claims: stored.claims,
+            workflowId,
+            temporalUiUrl: temporalUiUrl(deps, workflowId),
+          });
+        }
         return reply.status(stored.isNew ? 201 : 200).send({
           eraFileId: stored.eraFileId,
           checksum: stored.checksum,
           duplicateFile: !stored.isNew,
           transactions: stored.transactions,
           claims: stored.claims,
-          ...(result as object),
+          posted: result.posted,
+          alreadyPosted: result.alreadyPosted,
+          unmatched: result.unmatched,
+          signalled: result.signalled,
         });
+      },
+    );
+
+    app.get(
+      '/remittances',
+      {
+        schema: {
+          querystring: RemittanceQuery,
+          tags: ['remittances'],
+          summary: 'Remittances (one per 835 payment), newest first, with posted and unmatched claim counts',
+          description: 'Remittances whose payee matched no practice are listed to admins only.',
+          response: { 200: r.PageOf(r.RemittanceItem), ...r.problemResponses },
+        },
+        config: { roles: ['biller', 'supervisor', 'admin'] },
+      },
+      async (req) => {
+        const q = req.query;
+        checkRanges(q, [['receivedFrom', 'receivedTo']]);
+        const limit = q.limit ?? 50;
+        const after = q.cursor
+          ? decodeCursor('remittances', q.cursor, ['timestamp', 'uuid'] as const)
+          : undefined;
+        const rows = await listRemittances(deps.db, {
+          scope: scopeOf(req, q.practiceId),
+          payerId: q.payerId,
+          receivedFrom: q.receivedFrom,
+          receivedTo: q.receivedTo,
+          after: after ? { receivedAt: after[0], id: after[1] } : undefined,
+          limit,
+        });
+        const p = page(rows, limit, (last) => encodeCursor('remittances', [last.cursor_ts, last.id]));
+        return {
+          items: p.items.map((x) => ({
+            id: x.id,
+            eraFileId: x.era_file_id,
+            practiceId: x.practice_id,
+            payerId: x.payer_id,
+            traceNumber: x.trace_number,
+            paymentCents: x.payment_cents,
+            paymentMethod: x.payment_method,
+            paymentDate: x.payment_date,
+            receivedAt: isoTimestamp(x.received_at),
+            postedClaims: x.posted_claims ?? 0,
+            unmatchedClaims: x.unmatched_claims ?? 0,
+          })),
+          nextCursor: p.nextCursor,
+        };
+      },
+    );
+
+    app.get(
+      '/remittances/unmatched',
+      {
+        schema: {
+          querystring: UnmatchedQuery,
+          tags: ['remittances'],
+          summary: 'The unmatched queue: claim loops of remittances that matched no claim, oldest first',
+          description: 'Loops whose payee matched no practice are listed to admins only.',
+          response: { 200: r.PageOf(r.UnmatchedItem), ...r.problemResponses },
+        },
+        config: { roles: ['biller', 'supervisor', 'admin'] },
+      },
+      async (req) => {
+        const q = req.query;
+        const limit = q.limit ?? 50;
+        const after = q.cursor
+          ? decodeCursor('unmatched', q.cursor, ['timestamp', 'uuid'] as const)
+          : undefined;
+        const rows = await listUnmatched(deps.db, {
+          scope: scopeOf(req, q.practiceId),
+          status: q.status ?? 'OPEN',
+          after: after ? { createdAt: after[0], id: after[1] } : undefined,
+          limit,
+        });
+        const p = page(rows, limit, (last) => encodeCursor('unmatched', [last.cursor_ts, last.id]));
+        return { items: p.items.map((u) => unmatchedJson(u, u)), nextCursor: p.nextCursor };
+      },
+    );
+
+    app.post(
+      '/remittances/unmatched/:id/match',
+      {
+        schema: {
+          params: Type.Object({ id: Type.String({ format: 'uuid' }) }, { additionalProperties: false }),
+          body: Type.Object(
+            { claimId: Type.String({ format: 'uuid', description: 'the claim (its uuid) this loop pays' }) },
+            { additionalProperties: false },
+          ),
+          tags: ['remittances'],
+          summary: 'Post an unmatched claim loop to the chosen claim and tell the claim',
+          description:
+            'The posting and the MATCHED mark commit together; the claim is signalled ' +
+            'afterwards (`signalled: false` means Temporal was unreachable: re-uploading the ERA re-signals it). ' +
+            '409 when the loop is already matched or its posting key was already posted; 422 when the claim ' +
+            'belongs to another practice than the remittance.',
+          response: { 200: r.MatchResult, 409: r.ProblemSchema, 422: r.ProblemSchema, ...r.problemResponses },
+        },
+        config: { roles: ['supervisor', 'admin'], idempotent: true },
+      },
+      async (req) => {
+        const unmatched = await getUnmatched(deps.db, req.params.id);
+        const scope = scopeOf(req, undefined);
+        const visible =
+          unmatched &&
+          (unmatched.practice_id === null
+            ? scope.includeUnassigned
+            : scope.practiceIds.includes(unmatched.practice_id));
+        if (!unmatched || !visible) throw notFound(`unmatched remittance loop ${req.params.id}`);
+        const claim = await claimForPrincipal(deps, req, req.body.claimId);
+        if (unmatched.practice_id !== null && unmatched.practice_id !== claim.practice_id) {
+          throw unprocessable('the claim belongs to another practice than the remittance', [
+            {
+              field: 'body/claimId',
+              message: `is a claim of ${claim.practice_id}, the remittance paid ${unmatched.practice_id}`,
+            },
+          ]);
+        }
+        const result = await matchUnmatched(deps.db, {
+          unmatchedId: unmatched.id,
+          claim,
+          matchedBy: req.principal!.userId,
+        });
+        if (result.kind === 'not_open') throw conflict(`the loop is already ${result.status}`);
+        if (result.kind === 'already_posted') {
+          throw conflict('this remittance loop (payer, trace number, CLP01, CLP07) is already posted');
+        }
+        let signalled = false;
+        try {
+          const summary = (await postingSummary(deps.db, result.paymentId)) as RemittanceSummary;
+          await deps.temporal.workflow.signalWithStart('claimWorkflow', {
+            workflowId: claimWorkflowId(claim.practice_id, claim.claim_id),
+            taskQueue: deps.config.temporal.taskQueue,
+            args: [{ claim: claimRefOf(claim), resume: { fromRow: await claimResumeRow(deps.db, claim) } }],
+            signal: remittanceReceivedSignal,
+            signalArgs: [summary],
+            typedSearchAttributes: [
+              { key: PracticeIdKey, value: claim.practice_id },
+              { key: PayerIdKey, value: claim.payer_id },
+            ],
+          });
+          await markSignalled(deps.db, result.paymentId);
+          signalled = true;
+        } catch (err) {
+          req.log.warn(
+            { claimId: claim.claim_id, err: { message: String(err) } },
+            'manual match posted but not signalled',
+          );
+        }
+        const after = (await getUnmatched(deps.db, unmatched.id))!;
+        const remittance = await deps.db
+          .selectFrom('remittances')
+          .select(['trace_number', 'payment_date'])
+          .where('id', '=', after.remittance_id)
+          .executeTakeFirstOrThrow();
+        return {
+          unmatched: unmatchedJson(after, remittance),
+          claim: claimJson(deps, (await getClaimByUuid(deps.db, claim.id))!),
+          paymentId: result.paymentId,
+          signalled,
+        };
       },
     );
   };

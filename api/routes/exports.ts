@@ -1,0 +1,113 @@
+/**
+ * GET /exports/{claims,events,postings,eras}: a practice's data as NDJSON or CSV, streamed into the
+ * response chunk by chunk (keyset-paginated reads, db/queries/exports.ts), so an export never holds more
+ * than one chunk of rows.
+ * A practice owner takes its data with it: no lock-in (DOMAIN.md, what users complain about).
+ */
+import { Readable } from 'node:stream';
+import { Type } from 'typebox';
+import { EXPORT_COLUMNS, EXPORT_KINDS, type ExportKind, streamExport } from '../../db/queries/exports.js';
+import type { App, AppDeps } from '../app.js';
+import * as r from '../responses.js';
+import { practicesFor } from '../views.js';
+import { checkRanges } from './claims.js';
+
+const ExportParams = Type.Object({ kind: Type.Enum(EXPORT_KINDS) }, { additionalProperties: false });
+
+const ExportQuery = Type.Object(
+  {
+    practiceId: Type.String({ pattern: '^[a-z0-9-]{1,20}$' }),
+    format: Type.Optional(Type.Union([Type.Literal('ndjson'), Type.Literal('csv')], { default: 'ndjson' })),
+    from: Type.Optional(
+      Type.String({ format: 'date', description: 'first day (inclusive) of the rows’ own date' }),
+    ),
+    to: Type.Optional(Type.String({ format: 'date', description: 'last day (inclusive)' })),
+  },
+  { additionalProperties: false },
+);
+
+const CONTENT_TYPES = {
+  ndjson: 'application/x-ndjson; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+} as const;
+
+/** A cell value as text: timestamps ISO, arrays and objects as JSON, null empty. */
+function plain(value: unknown): string | number | boolean | null {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'object') return JSON.stringify(value);
+  return value as string | number | boolean;
+}
+
+/** RFC 4180 field: quoted when it holds a comma, quote or line break; quotes doubled. */
+export function csvField(value: unknown): string {
+  const v = plain(value);
+  if (v === null) return '';
+  const text = String(v);
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+async function* lines(
+  rows: AsyncIterable<Record<string, unknown>>,
+  columns: readonly string[],
+  format: 'ndjson' | 'csv',
+) {
+  if (format === 'csv') yield `${columns.join(',')}\r\n`;
+  for await (const row of rows) {
+    if (format === 'csv') {
+      yield `${columns.map((c) => csvField(row[c])).join(',')}\r\n`;
+    } else {
+      yield `${JSON.stringify(Object.fromEntries(columns.map((c) => [c, row[c] ?? null])))}\n`;
+    }
+  }
+}
+
+export function exportRoutes(deps: AppDeps) {
+  return async function routes(app: App): Promise<void> {
+    app.get(
+      '/exports/:kind',
+      {
+        schema: {
+          params: ExportParams,
+          querystring: ExportQuery,
+          tags: ['exports'],
+          summary: 'Export a practice’s claims, events (audit trail), postings or raw ERA files, streamed',
+          description:
+            'NDJSON (one object per line) or CSV (RFC 4180, header row). Columns per kind: ' +
+            Object.entries(EXPORT_COLUMNS)
+              .map(([k, cols]) => `${k}: ${cols.join(', ')}`)
+              .join('; ') +
+            '. Patient names, birth dates and member ids are not exported. A raw ERA file is exported only when ' +
+            'every payment in it is this practice’s.',
+          response: {
+            200: {
+              description: 'the export, streamed',
+              content: {
+                'application/x-ndjson': { schema: Type.String() },
+                'text/csv': { schema: Type.String() },
+              },
+            },
+            ...r.problemResponses,
+          },
+        },
+        config: { roles: ['supervisor', 'admin'] },
+      },
+      async (req, reply) => {
+        const q = req.query;
+        const [practiceId] = practicesFor(req, q.practiceId) as [string];
+        checkRanges(q, [['from', 'to']]);
+        const kind = req.params.kind as ExportKind;
+        const format = q.format ?? 'ndjson';
+        const rows = streamExport(deps.db, kind, { practiceId, from: q.from, to: q.to });
+        reply
+          .type(CONTENT_TYPES[format])
+          .header(
+            'content-disposition',
+            `attachment; filename="${practiceId}-${kind}.${format === 'csv' ? 'csv' : 'ndjson'}"`,
+          );
+        // The typed reply knows only the JSON answers; a stream is sent as is (no serializer runs on it).
+        return reply.send(Readable.from(lines(rows, EXPORT_COLUMNS[kind], format)) as unknown as string);
+      },
+    );
+  };
+}

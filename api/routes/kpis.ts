@@ -1,0 +1,171 @@
+/**
+ * GET /kpis: a practice's revenue-cycle KPIs for a period, each by count and by dollars where both mean
+ * something. Definitions live in domain/kpi.ts (`KPI_DEFINITIONS`) and are repeated in the OpenAPI
+ * description of every figure; the counting is db/queries/kpis.ts.
+ */
+import { Type } from 'typebox';
+import {
+  appealCounts,
+  arSnapshot,
+  collectionCounts,
+  denialAndCleanCounts,
+  denialsByCategory,
+  denialsByPayer,
+  firstActionCounts,
+} from '../../db/queries/kpis.js';
+import { isoDate } from '../../domain/dates.js';
+import {
+  daysInAr,
+  FIRST_ACTION_TARGET_BUSINESS_DAYS,
+  KPI_DEFINITIONS,
+  periodDays,
+  ratio,
+} from '../../domain/kpi.js';
+import type { App, AppDeps } from '../app.js';
+import { badRequest } from '../errors.js';
+import * as r from '../responses.js';
+import { practicesFor } from '../views.js';
+import { checkRanges } from './claims.js';
+
+/** Longest period one request may ask about (about ten years). */
+const MAX_PERIOD_DAYS = 3_660;
+const DEFAULT_PERIOD_DAYS = 90;
+
+const KpiQuery = Type.Object(
+  {
+    practiceId: Type.String({ pattern: '^[a-z0-9-]{1,20}$' }),
+    from: Type.Optional(
+      Type.String({
+        format: 'date',
+        description: `first day (inclusive); default: ${DEFAULT_PERIOD_DAYS} days before \`to\``,
+      }),
+    ),
+    to: Type.Optional(
+      Type.String({ format: 'date', description: 'last day (inclusive); default: today (UTC)' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+const DESCRIPTION = [
+  'Rates are fractions (0.25 = 25 %), null when nothing was counted.',
+  '',
+  ...Object.entries(KPI_DEFINITIONS).map(([name, text]) => `- **${name}**: ${text}`),
+].join('\n');
+
+export function kpiRoutes(deps: AppDeps) {
+  return async function routes(app: App): Promise<void> {
+    app.get(
+      '/kpis',
+      {
+        schema: {
+          querystring: KpiQuery,
+          tags: ['kpis'],
+          summary: 'Denial, clean-claim, A/R, aging, appeal, collection and first-action KPIs of a practice',
+          description: DESCRIPTION,
+          response: { 200: r.KpiReport, ...r.problemResponses },
+        },
+        config: { roles: ['supervisor', 'admin'] },
+      },
+      async (req) => {
+        const q = req.query;
+        const [practiceId] = practicesFor(req, q.practiceId) as [string];
+        const now = new Date();
+        const to = q.to ?? isoDate(now);
+        const from =
+          q.from ?? isoDate(Date.parse(`${to}T00:00:00Z`) - (DEFAULT_PERIOD_DAYS - 1) * 86_400_000);
+        checkRanges({ from, to }, [['from', 'to']]);
+        const days = periodDays(from, to);
+        if (days > MAX_PERIOD_DAYS) {
+          throw badRequest('the period is too long', [
+            { field: 'querystring/from', message: `the period may span at most ${MAX_PERIOD_DAYS} days` },
+          ]);
+        }
+        const period = { practiceId, from, to, now };
+        const [denials, byPayer, byCategory, ar, appeals, collections, firstAction] = await Promise.all([
+          denialAndCleanCounts(deps.db, period),
+          denialsByPayer(deps.db, period),
+          denialsByCategory(deps.db, period),
+          arSnapshot(deps.db, period),
+          appealCounts(deps.db, period),
+          collectionCounts(deps.db, period),
+          firstActionCounts(deps.db, period),
+        ]);
+        const over90 = ar.buckets
+          .filter((b) => b.label === '91-120' || b.label === '120+')
+          .reduce((s, b) => s + b.cents, 0);
+        return {
+          practiceId,
+          from,
+          to,
+          asOf: now.toISOString(),
+          denialRate: {
+            adjudicatedClaims: denials.adjudicated,
+            deniedClaims: denials.denied,
+            byCount: ratio(denials.denied, denials.adjudicated),
+            chargesCents: denials.chargesCents,
+            deniedCents: denials.deniedCents,
+            byDollars: ratio(denials.deniedCents, denials.chargesCents),
+            duplicateOnlyClaimsExcluded: denials.duplicateOnly,
+          },
+          cleanClaimRate: {
+            claims: denials.outcome,
+            cleanClaims: denials.clean,
+            byCount: ratio(denials.clean, denials.outcome),
+            chargesCents: denials.outcomeChargesCents,
+            cleanChargesCents: denials.cleanChargesCents,
+            byDollars: ratio(denials.cleanChargesCents, denials.outcomeChargesCents),
+          },
+          daysInAr: {
+            openArCents: ar.openArCents,
+            periodChargesCents: ar.periodChargesCents,
+            periodDays: days,
+            days: daysInAr(ar.openArCents, ar.periodChargesCents, days),
+          },
+          arAging: {
+            basis: 'date_of_service' as const,
+            buckets: ar.buckets.map((b) => ({ ...b, shareOfDollars: ratio(b.cents, ar.openArCents) })),
+            over90DaysShareOfDollars: ratio(over90, ar.openArCents),
+          },
+          appealOverturnRate: {
+            decided: appeals.decided,
+            overturned: appeals.overturned,
+            byCount: ratio(appeals.overturned, appeals.decided),
+            decidedCents: appeals.decidedCents,
+            overturnedCents: appeals.overturnedCents,
+            byDollars: ratio(appeals.overturnedCents, appeals.decidedCents),
+          },
+          netCollectionRate: {
+            collectedCents: collections.collectedCents,
+            chargesCents: collections.chargesCents,
+            contractualCents: collections.contractualCents,
+            rate: ratio(collections.collectedCents, collections.chargesCents - collections.contractualCents),
+          },
+          denialsByCategory: byCategory,
+          denialsByPayer: byPayer.map((p) => ({
+            payerId: p.payerId,
+            adjudicatedClaims: p.adjudicated,
+            deniedClaims: p.denied,
+            byCount: ratio(p.denied, p.adjudicated),
+            chargesCents: p.chargesCents,
+            deniedCents: p.deniedCents,
+            byDollars: ratio(p.deniedCents, p.chargesCents),
+          })),
+          timeToFirstAction: {
+            denials: firstAction.denials,
+            acted: firstAction.acted,
+            averageDays: firstAction.averageDays,
+            medianDays: firstAction.medianDays,
+            targetBusinessDays: FIRST_ACTION_TARGET_BUSINESS_DAYS,
+            due: firstAction.due,
+            withinTarget: firstAction.withinTarget,
+            withinTargetByCount: ratio(firstAction.withinTarget, firstAction.due),
+            dueCents: firstAction.dueCents,
+            withinTargetCents: firstAction.withinTargetCents,
+            withinTargetByDollars: ratio(firstAction.withinTargetCents, firstAction.dueCents),
+          },
+        };
+      },
+    );
+  };
+}
