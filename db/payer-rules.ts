@@ -2,10 +2,12 @@
  * Payer rules in force: the practice's own row for the payer if any, else the payer default, with the
  * latest `effective_from` on or before the date asked about.
  */
+
+import type { Insertable } from 'kysely';
 import { sql } from 'kysely';
 import type { PayerRules } from '../domain/payer-rules.js';
 import type { Db } from './pool.js';
-import type { PayerRuleRow } from './schema.js';
+import type { PayerRuleRow, PayerRulesTable } from './schema.js';
 
 export function rulesFromRow(r: PayerRuleRow): PayerRules {
   return {
@@ -43,6 +45,34 @@ export async function rulesInForce(
   return row ? rulesFromRow(row) : undefined;
 }
 
+/** The payer_rules row of a rule version: the one mapping from `PayerRules` to columns. */
+export function payerRuleValues(input: {
+  payerId: string;
+  practiceId: string | null;
+  effectiveFrom: string;
+  rules: PayerRules;
+  createdBy: string;
+}): Insertable<PayerRulesTable> {
+  const r = input.rules;
+  return {
+    payer_id: input.payerId,
+    practice_id: input.practiceId,
+    effective_from: input.effectiveFrom,
+    follow_up_days: r.followUpDays,
+    max_follow_ups: r.maxFollowUps,
+    timely_filing_days: r.timelyFilingDays,
+    appeal_window_days: r.appealWindowDays,
+    appeal_decision_follow_up_days: r.appealDecisionFollowUpDays,
+    review_sla_days: r.reviewSlaDays,
+    reminder_offsets_days: r.reminderOffsetsDays,
+    dunning_cadence_days: r.dunningCadenceDays,
+    final_notice_days: r.finalNoticeDays,
+    collections_after_days: r.collectionsAfterDays,
+    receipt_presumption_days: r.receiptPresumptionDays,
+    created_by: input.createdBy,
+  };
+}
+
 /** Adds a rule version (never edits one: the history of rules is part of the audit trail). */
 export async function insertRules(
   db: Db,
@@ -54,25 +84,5 @@ export async function insertRules(
     createdBy: string;
   },
 ): Promise<void> {
-  const r = input.rules;
-  await db
-    .insertInto('payer_rules')
-    .values({
-      payer_id: input.payerId,
-      practice_id: input.practiceId,
-      effective_from: input.effectiveFrom,
-      follow_up_days: r.followUpDays,
-      max_follow_ups: r.maxFollowUps,
-      timely_filing_days: r.timelyFilingDays,
-      appeal_window_days: r.appealWindowDays,
-      appeal_decision_follow_up_days: r.appealDecisionFollowUpDays,
-      review_sla_days: r.reviewSlaDays,
-      reminder_offsets_days: r.reminderOffsetsDays,
-      dunning_cadence_days: r.dunningCadenceDays,
-      final_notice_days: r.finalNoticeDays,
-      collections_after_days: r.collectionsAfterDays,
-      receipt_presumption_days: r.receiptPresumptionDays,
-      created_by: input.createdBy,
-    })
-    .execute();
+  await db.insertInto('payer_rules').values(payerRuleValues(input)).execute();
 }

@@ -3,9 +3,10 @@
  * with its effective date, and records who, when, the request id and the rules it replaces in
  * `rule_changes`, in the same transaction.
  */
+
 import { sql } from 'kysely';
 import type { PayerRules } from '../../domain/payer-rules.js';
-import { rulesFromRow } from '../payer-rules.js';
+import { payerRuleValues, rulesFromRow } from '../payer-rules.js';
 import type { Db } from '../pool.js';
 import { isOpenClaim } from './sql-fragments.js';
 
@@ -85,26 +86,17 @@ export async function addRuleVersion(
       .orderBy('effective_from', 'desc')
       .limit(1)
       .executeTakeFirst();
-    const r = input.rules;
     const inserted = await trx
       .insertInto('payer_rules')
-      .values({
-        payer_id: input.payerId,
-        practice_id: input.practiceId,
-        effective_from: input.effectiveFrom,
-        follow_up_days: r.followUpDays,
-        max_follow_ups: r.maxFollowUps,
-        timely_filing_days: r.timelyFilingDays,
-        appeal_window_days: r.appealWindowDays,
-        appeal_decision_follow_up_days: r.appealDecisionFollowUpDays,
-        review_sla_days: r.reviewSlaDays,
-        reminder_offsets_days: r.reminderOffsetsDays,
-        dunning_cadence_days: r.dunningCadenceDays,
-        final_notice_days: r.finalNoticeDays,
-        collections_after_days: r.collectionsAfterDays,
-        receipt_presumption_days: r.receiptPresumptionDays,
-        created_by: input.actor,
-      })
+      .values(
+        payerRuleValues({
+          payerId: input.payerId,
+          practiceId: input.practiceId,
+          effectiveFrom: input.effectiveFrom,
+          rules: input.rules,
+          createdBy: input.actor,
+        }),
+      )
       .onConflict((oc) => oc.doNothing())
       .returning('id')
       .executeTakeFirst();
@@ -125,7 +117,7 @@ export async function addRuleVersion(
               rules: rulesFromRow(previous),
             })
           : null,
-        rules: JSON.stringify(r),
+        rules: JSON.stringify(input.rules),
       })
       .returning('id')
       .executeTakeFirstOrThrow();
