@@ -237,7 +237,7 @@ describe('claim lifecycle for real', () => {
     expect(outbox).toMatchObject({ status: 'DELIVERED', attempts: 1 });
   });
 
-  it('payer faults are ridden out: 500s after processing, 429s and an outage, and no claim is submitted twice', async () => {
+  it('payer faults are ridden out: 500s after processing, 429s and an outage; no claim is submitted twice and all are paid afterwards', async () => {
     await stack.simConfig({
       failAfterProcessingRate: 0.3,
       rateLimit: { limit: 5, windowMs: 1000 },
@@ -260,6 +260,10 @@ describe('claim lifecycle for real', () => {
         };
         expect(sim.submissions).toBe(1);
       }
+      // Once the payer is healthy again the claims complete.
+      await stack.simConfig({ failAfterProcessingRate: 0, rateLimit: null, outage: null });
+      await stack.pullEras();
+      for (const c of claims) await stack.waitForStatus(c.claim.id, 'PAID');
     } finally {
       await stack.simConfig({ failAfterProcessingRate: 0, rateLimit: null, outage: null });
     }

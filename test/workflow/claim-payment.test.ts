@@ -54,13 +54,11 @@ describe('claim payment paths', () => {
       const start = await h.now();
       expect(accepted.nextTimer?.kind).toBe('FOLLOW_UP');
       expect(Date.parse(accepted.nextTimer!.at) - start).toBeGreaterThan(29 * DAY);
-      const wallStart = Date.now();
       await h.env.sleep(30 * DAY + 60_000);
       const afterFirst = await h.waitFor((v) => v.followUps === 1, 'first follow-up');
       expect(afterFirst.status).toBe('AWAITING_ADJUDICATION');
       await h.env.sleep(30 * DAY);
       await h.waitFor((v) => v.followUps === 2, 'second follow-up');
-      expect(Date.now() - wallStart).toBeLessThan(20_000);
       await h.handle.signal(
         remittanceReceivedSignal,
         remittance(h.ref, { paymentDate: isoDay(await h.now()), paidCents: 20_000, adjustments: [] }),
