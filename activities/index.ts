@@ -7,7 +7,14 @@ import { createHmac } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
-import { claimRefOf, claimResumeRow, getClaimByUuid, getClaimLines, recordClaimEvent } from '../db/claims.js';
+import {
+  claimRefOf,
+  claimResumeRow,
+  claimsAwaitingStart,
+  getClaimByUuid,
+  getClaimLines,
+  recordClaimEvent,
+} from '../db/claims.js';
 import { applyCorrection } from '../db/corrections.js';
 import { markSignalled, postEraFile, storeEraFile, unsignalledPostings } from '../db/era.js';
 import { rulesInForce } from '../db/payer-rules.js';
@@ -15,6 +22,7 @@ import type { Db } from '../db/pool.js';
 import type { ClaimEventRecord, NotificationRequest, StatementRequest } from '../db/records.js';
 import { DEFAULT_RULES, type PayerRules, type PayerType } from '../domain/payer-rules.js';
 import type { RemittanceSummary } from '../domain/remittance.js';
+import { startClaimWorkflow } from '../temporal/start-claim.js';
 import { claimWorkflowId } from '../workflows/ids.js';
 import type { PatientPayment } from '../workflows/messages.js';
 import { remittanceReceivedSignal } from '../workflows/messages.js';
@@ -368,6 +376,17 @@ export function createActivities(deps: ActivityDeps) {
         await markSignalled(db, p.paymentId);
       }
       return { signalled: pending.length };
+    },
+
+    /**
+     * Starts the workflow of every claim stored but never started (intake answered 5xx because Temporal
+     * was unreachable, and the client did not retry): no claim is left without its process.
+     */
+    async startOrphanedClaims(input: { olderThanMinutes: number }): Promise<{ started: number }> {
+      const rows = await claimsAwaitingStart(db, input.olderThanMinutes);
+      for (const row of rows) await startClaimWorkflow(deps.temporal, deps.taskQueue, row);
+      if (rows.length > 0) log.warn({ count: rows.length }, 'started workflows of claims stored without one');
+      return { started: rows.length };
     },
 
     /** Lists new ERA files at the clearinghouse after the stored cursor, stores each, advances the cursor. */

@@ -242,3 +242,31 @@ export async function recordClaimEvent(db: Db, e: ClaimEventRecord): Promise<voi
       .execute();
   });
 }
+
+/**
+ * Claims stored but still SUBMITTING after `olderThanMinutes` with no audit event: their workflow may
+ * never have started (Temporal unreachable at intake). The reconciliation starts them.
+ */
+export async function claimsAwaitingStart(
+  db: DbOrTrx,
+  olderThanMinutes: number,
+  limit = 500,
+): Promise<ClaimRow[]> {
+  return db
+    .selectFrom('claims')
+    .selectAll()
+    .where('status', '=', 'SUBMITTING')
+    .where('created_at', '<', sql<Date>`now() - make_interval(mins => ${olderThanMinutes})`)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom('claim_events')
+            .select('claim_events.id')
+            .whereRef('claim_events.claim_id', '=', 'claims.id'),
+        ),
+      ),
+    )
+    .orderBy('created_at')
+    .limit(limit)
+    .execute();
+}

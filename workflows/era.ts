@@ -44,12 +44,15 @@ export async function eraPollWorkflow(): Promise<{
   files: number;
   rejected: number;
   results: EraIngestResult[];
+  orphansStarted: number;
 }> {
+  // The same schedule sweeps intake: a claim stored while Temporal was down gets its workflow here.
+  const { started: orphansStarted } = await store.startOrphanedClaims({ olderThanMinutes: 5 });
   const files = await clearinghouse.pullEraFiles();
   const results: EraIngestResult[] = [];
   for (const f of files) {
     if (f.rejected) continue;
     results.push(await eraIngestWorkflow({ eraFileId: f.eraFileId }));
   }
-  return { files: files.length, rejected: files.filter((f) => f.rejected).length, results };
+  return { files: files.length, rejected: files.filter((f) => f.rejected).length, results, orphansStarted };
 }

@@ -5,7 +5,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
-  WorkflowExecutionAlreadyStartedError,
   type WorkflowHandle,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
@@ -15,16 +14,16 @@ import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import type { FastifyRequest } from 'fastify';
 import { type Static, type TSchema, Type } from 'typebox';
 import { Compile } from 'typebox/compile';
-import { claimRefOf, getClaimByUuid, getClaimLines, insertClaim } from '../../db/claims.js';
+import { getClaimByUuid, getClaimLines, insertClaim } from '../../db/claims.js';
 import { claimEvents, claimPostings, listClaims } from '../../db/queries/claims.js';
 import type { ClaimRow } from '../../db/schema.js';
 import { carcText, DENIAL_CATEGORIES, rarcText } from '../../domain/carc.js';
 import { CLAIM_STATUSES } from '../../domain/claim-status.js';
 import { correctionError } from '../../domain/corrections.js';
 import { isValidIsoDate } from '../../domain/dates.js';
+import { startClaimWorkflow } from '../../temporal/start-claim.js';
 import { claimWorkflowId } from '../../workflows/ids.js';
 import * as m from '../../workflows/messages.js';
-import * as sa from '../../workflows/search-attributes.js';
 import type { App, AppDeps } from '../app.js';
 import { badRequest, conflict, type FieldError, notFound, Problem, unprocessable } from '../errors.js';
 import { skipIdempotencyStore, updateIdFor } from '../idempotency.js';
@@ -46,29 +45,6 @@ export async function claimForPrincipal(deps: AppDeps, req: FastifyRequest, id: 
   const claim = await getClaimByUuid(deps.db, id);
   if (!claim || !req.principal?.practiceIds.includes(claim.practice_id)) throw notFound(`claim ${id}`);
   return claim;
-}
-
-/** Starts the claim workflow; a running or finished run for the same id is left as it is. */
-export async function startClaimWorkflow(deps: AppDeps, row: ClaimRow): Promise<void> {
-  try {
-    await deps.temporal.workflow.start('claimWorkflow', {
-      workflowId: row.workflow_id,
-      taskQueue: deps.config.temporal.taskQueue,
-      args: [{ claim: claimRefOf(row) }],
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      // A claim that already ran to the end is reopened only by a remittance, never by intake.
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      typedSearchAttributes: [
-        { key: sa.ClaimStatusKey, value: 'SUBMITTING' },
-        { key: sa.PracticeIdKey, value: row.practice_id },
-        { key: sa.PayerIdKey, value: row.payer_id },
-        { key: sa.OpenBalanceCentsKey, value: row.open_balance_cents },
-        { key: sa.EscalatedKey, value: false },
-      ],
-    });
-  } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
-  }
 }
 
 /** What a decision came to: the new state, or accepted by the workflow and still being applied. */
@@ -256,7 +232,7 @@ async function intake(
     workflowId: claimWorkflowId(body.practiceId, body.claimId),
   });
   // Also on a repeat: a claim stored while Temporal was unreachable gets its workflow now.
-  await startClaimWorkflow(deps, claim);
+  await startClaimWorkflow(deps.temporal, deps.config.temporal.taskQueue, claim);
   return { outcome: created ? 'created' : 'exists', claim };
 }
 

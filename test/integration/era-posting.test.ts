@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build835, type Remittance835 } from '../../domain/x12/index.js';
 import { stateQuery } from '../../workflows/messages.js';
-import { eventually, type Stack, startStack } from '../support/stack.js';
+import { claimBody, eventually, type Stack, startStack } from '../support/stack.js';
 
 let stack: Stack;
 beforeAll(async () => {
@@ -332,5 +332,28 @@ describe('ERA posting', () => {
       .where('claim_id', '=', created.id)
       .execute();
     expect(kinds.map((k) => k.kind)).toContain('REOPENED');
+  });
+});
+
+describe('intake reconciliation', () => {
+  it('a claim stored while Temporal was unreachable gets its workflow from the next scheduled sweep', async () => {
+    const { insertClaim } = await import('../../db/claims.js');
+    const body = claimBody();
+    body.patient.memberId = 'PAID-ORPHAN1';
+    const { claim } = await insertClaim(stack.db, {
+      ...body,
+      lines: body.lines.map((l) => ({ ...l, serviceDate: body.dateOfService })),
+      workflowId: `claim-sunrise-fp-${body.claimId}`,
+    });
+    // As if stored ten minutes ago by an intake whose Temporal call failed.
+    await stack.db
+      .updateTable('claims')
+      .set({ created_at: new Date(Date.now() - 10 * 60_000) } as never)
+      .where('id', '=', claim.id)
+      .execute();
+    await stack.pullEras();
+    await stack.waitForStatus(claim.id, 'AWAITING_ADJUDICATION');
+    const desc = await stack.client.workflow.getHandle(claim.workflow_id).describe();
+    expect(desc.status.name).toBe('RUNNING');
   });
 });
