@@ -8,14 +8,7 @@ import {
   EscalatedKey,
   NextDeadlineKey,
 } from '../../workflows/search-attributes.js';
-import {
-  createTimeSkippingEnv,
-  DAY,
-  isoDay,
-  registerSearchAttributes,
-  remittance,
-  runClaim,
-} from '../support/time-skipping.js';
+import { DAY, isoDay, remittance, runClaim } from '../support/time-skipping.js';
 
 const biller = { actor: 'biller-7' };
 

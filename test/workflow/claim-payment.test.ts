@@ -1,14 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { remittanceReceivedSignal } from '../../workflows/messages.js';
 import { ClaimStatusKey, EscalatedKey, OpenBalanceCentsKey } from '../../workflows/search-attributes.js';
-import {
-  createTimeSkippingEnv,
-  DAY,
-  isoDay,
-  registerSearchAttributes,
-  remittance,
-  runClaim,
-} from '../support/time-skipping.js';
+import { DAY, isoDay, remittance, runClaim } from '../support/time-skipping.js';
 
 describe('claim payment paths', () => {
   it('(a) a clean claim is submitted, paid in full with a contractual adjustment, and closes PAID', async () => {

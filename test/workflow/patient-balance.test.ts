@@ -1,15 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as m from '../../workflows/messages.js';
 import { ClaimStatusKey, OpenBalanceCentsKey } from '../../workflows/search-attributes.js';
-import {
-  type ClaimHarness,
-  createTimeSkippingEnv,
-  DAY,
-  isoDay,
-  registerSearchAttributes,
-  remittance,
-  runClaim,
-} from '../support/time-skipping.js';
+import { type ClaimHarness, DAY, isoDay, remittance, runClaim } from '../support/time-skipping.js';
 
 const biller = { actor: 'biller-3' };
 
