@@ -14,7 +14,7 @@ import type { ClaimRef } from '../../domain/claim.js';
 import type { RemittanceAdjustment, RemittanceSummary } from '../../domain/remittance.js';
 import type { claimWorkflow } from '../../workflows/claim.js';
 import { claimWorkflowId } from '../../workflows/ids.js';
-import { type ClaimView, stateQuery } from '../../workflows/messages.js';
+import { type ClaimView, remittanceReceivedSignal, stateQuery } from '../../workflows/messages.js';
 import { type FakeScript, FakeWorld } from './fake-activities.js';
 
 let runtimeInstalled = false;
@@ -50,6 +50,8 @@ export interface ClaimHarness {
   /** Polls the query until `predicate` holds (workflow tasks run asynchronously to the test). */
   waitFor(predicate: (v: ClaimView) => boolean, what: string): Promise<ClaimView>;
   now(): Promise<number>;
+  /** Signals one CLP loop dated today (workflow time), as ERA posting would. */
+  remit(opts: Omit<Parameters<typeof remittance>[1], 'paymentDate'>): Promise<void>;
 }
 
 export async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
@@ -111,6 +113,12 @@ async function runClaimIn(
       worker,
       view: () => handle.query(stateQuery),
       now: () => env.currentTimeMs(),
+      async remit(o) {
+        await handle.signal(
+          remittanceReceivedSignal,
+          remittance(ref, { ...o, paymentDate: isoDay(await env.currentTimeMs()) }),
+        );
+      },
       async waitFor(predicate, what) {
         const deadline = Date.now() + 60_000;
         let last: ClaimView | undefined;

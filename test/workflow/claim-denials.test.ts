@@ -29,10 +29,10 @@ describe('denials, corrections and appeals', () => {
           'resubmission',
         );
         expect(v.followUps).toBe(0);
-        await h.handle.signal(
-          m.remittanceReceivedSignal,
-          remittance(h.ref, { paymentDate: isoDay(await h.now()), paidCents: 20_000, adjustments: [] }),
-        );
+        await h.remit({
+          paidCents: 20_000,
+          adjustments: [],
+        });
         await h.waitFor((x) => x.status === 'PAID', 'payment');
       },
       { recordAs: 'c-no-record-resubmitted' },
@@ -55,15 +55,11 @@ describe('denials, corrections and appeals', () => {
       {},
       async (h) => {
         await h.waitFor((v) => v.status === 'AWAITING_ADJUDICATION', 'acceptance');
-        await h.handle.signal(
-          m.remittanceReceivedSignal,
-          remittance(h.ref, {
-            paymentDate: isoDay(await h.now()),
-            paidCents: 0,
-            adjustments: [{ group: 'CO', reason: '16', amountCents: 20_000 }],
-            remarkCodes: ['M51'],
-          }),
-        );
+        await h.remit({
+          paidCents: 0,
+          adjustments: [{ group: 'CO', reason: '16', amountCents: 20_000 }],
+          remarkCodes: ['M51'],
+        });
         const review = await h.waitFor((v) => v.status === 'NEEDS_REVIEW', 'review');
         expect(review.denial).toMatchObject({
           category: 'MISSING_INFORMATION',
@@ -85,10 +81,10 @@ describe('denials, corrections and appeals', () => {
         });
         expect(after.status).toBe('AWAITING_ADJUDICATION');
         expect(after.decisions.map((d) => d.kind)).toContain('STATUS_CHANGED');
-        await h.handle.signal(
-          m.remittanceReceivedSignal,
-          remittance(h.ref, { paymentDate: isoDay(await h.now()), paidCents: 20_000, adjustments: [] }),
-        );
+        await h.remit({
+          paidCents: 20_000,
+          adjustments: [],
+        });
         await h.waitFor((v) => v.status === 'PAID', 'payment');
         expect((await h.handle.describe()).typedSearchAttributes.get(DenialCategoryKey)).toBeUndefined();
       },
@@ -119,15 +115,11 @@ describe('denials, corrections and appeals', () => {
       { appealStatuses: ['overturned'] },
       async (h) => {
         await h.waitFor((v) => v.status === 'AWAITING_ADJUDICATION', 'acceptance');
-        await h.handle.signal(
-          m.remittanceReceivedSignal,
-          remittance(h.ref, {
-            paymentDate: isoDay(await h.now()),
-            paidCents: 0,
-            adjustments: [{ group: 'CO', reason: '50', amountCents: 20_000 }],
-            remarkCodes: ['N115'],
-          }),
-        );
+        await h.remit({
+          paidCents: 0,
+          adjustments: [{ group: 'CO', reason: '50', amountCents: 20_000 }],
+          remarkCodes: ['N115'],
+        });
         const review = await h.waitFor((v) => v.status === 'NEEDS_REVIEW', 'review');
         expect(review.denial?.category).toBe('MEDICAL_NECESSITY');
         const appealing = await h.handle.executeUpdate(m.fileAppealUpdate, {
@@ -138,10 +130,10 @@ describe('denials, corrections and appeals', () => {
         await h.env.sleep(45 * DAY + 60_000);
         const awaiting = await h.waitFor((v) => v.status === 'AWAITING_PAYMENT', 'overturn');
         expect(awaiting.appeals[0]?.status).toBe('overturned');
-        await h.handle.signal(
-          m.remittanceReceivedSignal,
-          remittance(h.ref, { paymentDate: isoDay(await h.now()), paidCents: 20_000, adjustments: [] }),
-        );
+        await h.remit({
+          paidCents: 20_000,
+          adjustments: [],
+        });
         await h.waitFor((v) => v.status === 'PAID', 'payment');
       },
       { recordAs: 'e-co50-appeal-overturned' },
@@ -173,14 +165,10 @@ describe('denials, corrections and appeals', () => {
       { rules },
       async (h) => {
         await h.waitFor((v) => v.status === 'AWAITING_ADJUDICATION', 'acceptance');
-        await h.handle.signal(
-          m.remittanceReceivedSignal,
-          remittance(h.ref, {
-            paymentDate: isoDay(await h.now()),
-            paidCents: 0,
-            adjustments: [{ group: 'CO', reason: '197', amountCents: 20_000 }],
-          }),
-        );
+        await h.remit({
+          paidCents: 0,
+          adjustments: [{ group: 'CO', reason: '197', amountCents: 20_000 }],
+        });
         await h.waitFor((v) => v.status === 'NEEDS_REVIEW', 'review');
         await h.handle.executeUpdate(m.fileAppealUpdate, {
           args: [{ ...biller, grounds: 'auth was on file', attachments: ['auth-1'] }],
@@ -292,10 +280,10 @@ describe('denials, corrections and appeals', () => {
           args: [{ ...biller, reason: 'member id typo', changes: { memberId: 'ACM123456780' } }],
         });
         expect(after.status).toBe('AWAITING_ADJUDICATION');
-        await h.handle.signal(
-          m.remittanceReceivedSignal,
-          remittance(h.ref, { paymentDate: isoDay(await h.now()), paidCents: 20_000, adjustments: [] }),
-        );
+        await h.remit({
+          paidCents: 20_000,
+          adjustments: [],
+        });
         await h.waitFor((x) => x.status === 'PAID', 'payment');
       },
       { recordAs: 'm-rejection-corrected' },
@@ -328,14 +316,10 @@ describe('denials, corrections and appeals', () => {
         'nothing can be written off while the claim is AWAITING_ADJUDICATION',
       );
       // A duplicate denial is never appealable.
-      await h.handle.signal(
-        m.remittanceReceivedSignal,
-        remittance(h.ref, {
-          paymentDate: isoDay(await h.now()),
-          paidCents: 0,
-          adjustments: [{ group: 'OA', reason: '18', amountCents: 20_000 }],
-        }),
-      );
+      await h.remit({
+        paidCents: 0,
+        adjustments: [{ group: 'OA', reason: '18', amountCents: 20_000 }],
+      });
       await h.waitFor((v) => v.status === 'NEEDS_REVIEW', 'review');
       const dup = await h.handle
         .executeUpdate(m.fileAppealUpdate, { args: [{ ...biller, grounds: 'x', attachments: [] }] })

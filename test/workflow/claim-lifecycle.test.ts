@@ -11,14 +11,10 @@ describe('long life', () => {
       {},
       async (h) => {
         await h.waitFor((v) => v.status === 'AWAITING_ADJUDICATION', 'acceptance');
-        await h.handle.signal(
-          m.remittanceReceivedSignal,
-          remittance(h.ref, {
-            paymentDate: isoDay(await h.now()),
-            paidCents: 18_000,
-            adjustments: [{ group: 'CO', reason: '45', amountCents: 2_000 }],
-          }),
-        );
+        await h.remit({
+          paidCents: 18_000,
+          adjustments: [{ group: 'CO', reason: '45', amountCents: 2_000 }],
+        });
         const firstRun = await h.handle.result();
         expect(firstRun.status).toBe('PAID');
         await h.env.sleep(90 * DAY);
@@ -70,14 +66,10 @@ describe('long life', () => {
 
         // The same reversal delivered again (a retried ERA ingestion) changes nothing.
         await h.handle.signal(m.remittanceReceivedSignal, reversal);
-        await h.handle.signal(
-          m.remittanceReceivedSignal,
-          remittance(h.ref, {
-            paymentDate: isoDay(await h.now()),
-            paidCents: 19_000,
-            adjustments: [{ group: 'CO', reason: '45', amountCents: 1_000 }],
-          }),
-        );
+        await h.remit({
+          paidCents: 19_000,
+          adjustments: [{ group: 'CO', reason: '45', amountCents: 1_000 }],
+        });
         const repaid = await h.waitFor((v) => v.status === 'PAID', 'repost');
         expect(repaid.balances).toMatchObject({
           paidCents: 19_000,
@@ -119,10 +111,10 @@ describe('long life', () => {
         const desc = await h.handle.describe();
         expect(desc.runId).not.toBe(firstRunId);
         expect(desc.historyLength).toBeLessThan(1_200);
-        await h.handle.signal(
-          m.remittanceReceivedSignal,
-          remittance(h.ref, { paymentDate: isoDay(await h.now()), paidCents: 20_000, adjustments: [] }),
-        );
+        await h.remit({
+          paidCents: 20_000,
+          adjustments: [],
+        });
         await h.waitFor((x) => x.status === 'PAID', 'payment');
       },
       { historyBudget: 1_000 },
@@ -151,14 +143,10 @@ describe('long life', () => {
   it('a denial waiting in review beyond the SLA is escalated and the supervisor is notified once', async () => {
     const world = await runClaim({ rules: { ...DEFAULT_RULES.COMMERCIAL, reviewSlaDays: 10 } }, async (h) => {
       await h.waitFor((v) => v.status === 'AWAITING_ADJUDICATION', 'acceptance');
-      await h.handle.signal(
-        m.remittanceReceivedSignal,
-        remittance(h.ref, {
-          paymentDate: isoDay(await h.now()),
-          paidCents: 0,
-          adjustments: [{ group: 'CO', reason: '4', amountCents: 20_000 }],
-        }),
-      );
+      await h.remit({
+        paidCents: 0,
+        adjustments: [{ group: 'CO', reason: '4', amountCents: 20_000 }],
+      });
       const review = await h.waitFor((v) => v.status === 'NEEDS_REVIEW', 'review');
       expect(review.escalated).toBe(false);
       expect(review.deadlines.map((d) => d.kind)).toContain('REVIEW_SLA');
