@@ -5,6 +5,7 @@
  * schemas on every route, from which the OpenAPI document (GET /openapi.json, /docs) is generated.
  */
 import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -134,6 +135,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       new Problem(429, 'Too Many Requests', `rate limit of ${ctx.max} requests per minute exceeded`),
   });
 
+  // ERA files may also come as a form upload (one file part); the route reads it into the body.
+  await app.register(multipart, { limits: { files: 1, fileSize: deps.config.api.bodyLimitBytes } });
   app.addContentTypeParser(
     ['text/plain', 'application/edi-x12', 'application/x12'],
     { parseAs: 'string' },

@@ -144,6 +144,14 @@ export function remittanceRoutes(deps: AppDeps) {
           },
         },
         config: { roles: ['integration', 'supervisor', 'admin', 'biller'], idempotent: true },
+        // A multipart upload becomes the same text body before validation, so the Idempotency-Key
+        // fingerprint and everything after it see the file's content.
+        preValidation: async (req) => {
+          if (!req.isMultipart()) return;
+          const file = await req.file();
+          if (!file) throw new Problem(400, 'Bad Request', 'the form upload has no file part');
+          req.body = (await file.toBuffer()).toString('utf8');
+        },
       },
       async (req, reply) => {
         const raw = req.body;
@@ -151,7 +159,7 @@ export function remittanceRoutes(deps: AppDeps) {
           throw new Problem(
             415,
             'Unsupported Media Type',
-            'send the 835 as a text/plain or application/edi-x12 body',
+            'send the 835 as a text/plain or application/edi-x12 body, or as a multipart/form-data file',
           );
         }
         const stored = await storeEraFile(deps.db, { raw, source: 'upload' });

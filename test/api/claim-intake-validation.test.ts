@@ -17,13 +17,33 @@ const cases: [string, (b: Body) => unknown, number, string][] = [
   ['a missing patient', (b) => ({ ...b, patient: undefined }), 400, 'body/patient'],
   ['a missing claim id', (b) => ({ ...b, claimId: undefined }), 400, 'body/claimId'],
   ['no lines', (b) => ({ ...b, lines: [] }), 400, 'body/lines'],
-  ['a negative line charge', (b) => ({ ...b, lines: [{ ...b.lines[0]!, chargeCents: -1500 }] }), 400, 'body/lines/0/chargeCents'],
-  ['a fractional charge (cents are whole)', (b) => ({ ...b, lines: [{ ...b.lines[0]!, chargeCents: 12.5 }] }), 400, 'body/lines/0/chargeCents'],
+  [
+    'a negative line charge',
+    (b) => ({ ...b, lines: [{ ...b.lines[0]!, chargeCents: -1500 }] }),
+    400,
+    'body/lines/0/chargeCents',
+  ],
+  [
+    'a fractional charge (cents are whole)',
+    (b) => ({ ...b, lines: [{ ...b.lines[0]!, chargeCents: 12.5 }] }),
+    400,
+    'body/lines/0/chargeCents',
+  ],
   ['a malformed date of service', (b) => ({ ...b, dateOfService: '2026-02-30' }), 400, 'body/dateOfService'],
-  ['a date in the wrong format', (b) => ({ ...b, patient: { ...b.patient, birthDate: '04/02/1980' } }), 400, 'body/patient/birthDate'],
+  [
+    'a date in the wrong format',
+    (b) => ({ ...b, patient: { ...b.patient, birthDate: '04/02/1980' } }),
+    400,
+    'body/patient/birthDate',
+  ],
   ['an unknown payer', (b) => ({ ...b, payerId: 'NO-SUCH-PAYER' }), 422, 'body/payerId'],
   ['a future date of service', (b) => ({ ...b, dateOfService: '2999-01-01' }), 422, 'body/dateOfService'],
-  ['a diagnosis pointer past the codes', (b) => ({ ...b, lines: [{ ...b.lines[0]!, diagnosisPointers: [3] }] }), 422, 'body/lines/0/diagnosisPointers/0'],
+  [
+    'a diagnosis pointer past the codes',
+    (b) => ({ ...b, lines: [{ ...b.lines[0]!, diagnosisPointers: [3] }] }),
+    422,
+    'body/lines/0/diagnosisPointers/0',
+  ],
   ['an invalid NPI', (b) => ({ ...b, billingProviderNpi: '12345' }), 400, 'body/billingProviderNpi'],
 ];
 

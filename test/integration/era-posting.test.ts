@@ -357,3 +357,24 @@ describe('intake reconciliation', () => {
     expect(desc.status.name).toBe('RUNNING');
   });
 });
+
+describe('ERA upload as a file', () => {
+  it('an 835 sent as a multipart/form-data file is stored and posted like a text body', async () => {
+    const { body, claim } = await stack.submitClaim('LOST-9003');
+    await stack.waitForStatus(claim.id, 'AWAITING_ADJUDICATION');
+    const era = eraFor(body.claimId, 20_000, { trace: 'EFT-FORM-1', paid: 17_000, control: '000000505' });
+    const boundary = '----denialdesk';
+    const payload =
+      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="remit.835"\r\n` +
+      `Content-Type: application/edi-x12\r\n\r\n${era}\r\n--${boundary}--\r\n`;
+    const res = await stack.app.inject({
+      method: 'POST',
+      url: '/remittances',
+      headers: { ...stack.auth('integration'), 'content-type': `multipart/form-data; boundary=${boundary}` },
+      payload,
+    });
+    expect(res.statusCode).toBe(201);
+    const paid = await stack.waitForStatus(claim.id, 'PAID');
+    expect(paid.paid_cents).toBe(17_000);
+  });
+});
