@@ -4,7 +4,7 @@
  * twice; payer errors are classified for Temporal's retry (see `toActivityFailure`).
  */
 import { createHmac } from 'node:crypto';
-import type { Client } from '@temporalio/client';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Logger } from 'pino';
 import {
@@ -19,13 +19,14 @@ import { applyCorrection } from '../db/corrections.js';
 import { markSignalled, postEraFile, storeEraFile, unsignalledPostings } from '../db/era.js';
 import { rulesInForce } from '../db/payer-rules.js';
 import type { Db } from '../db/pool.js';
+import { openClaimsOfPayer, setSignalledClaims } from '../db/queries/payer-rules.js';
 import type { ClaimEventRecord, NotificationRequest, StatementRequest } from '../db/records.js';
 import { DEFAULT_RULES, type PayerRules, type PayerType } from '../domain/payer-rules.js';
 import type { RemittanceSummary } from '../domain/remittance.js';
 import { startClaimWorkflow } from '../temporal/start-claim.js';
 import { claimWorkflowId } from '../workflows/ids.js';
 import type { PatientPayment } from '../workflows/messages.js';
-import { remittanceReceivedSignal } from '../workflows/messages.js';
+import { payerRulesChangedSignal, remittanceReceivedSignal } from '../workflows/messages.js';
 import { PayerIdKey, PracticeIdKey } from '../workflows/search-attributes.js';
 import { type PayerGateway, PayerGatewayError } from './payer/gateway.js';
 
@@ -387,6 +388,33 @@ export function createActivities(deps: ActivityDeps) {
       for (const row of rows) await startClaimWorkflow(deps.temporal, deps.taskQueue, row);
       if (rows.length > 0) log.warn({ count: rows.length }, 'started workflows of claims stored without one');
       return { started: rows.length };
+    },
+
+    /**
+     * One page of a rule rollout: signals `payerRulesChanged` to open claims of the payer after `afterId`.
+     * Signals are idempotent for the claim (it just reloads its rules), so a retried page is harmless.
+     */
+    async signalRulesChange(input: {
+      payerId: string;
+      practiceIds: string[] | 'all';
+      afterId?: string;
+      limit: number;
+    }): Promise<{ signalled: number; lastId?: string }> {
+      const page = await openClaimsOfPayer(db, input);
+      let signalled = 0;
+      for (const claim of page) {
+        try {
+          await deps.temporal.workflow.getHandle(claim.workflow_id).signal(payerRulesChangedSignal);
+          signalled++;
+        } catch (err) {
+          if (!(err instanceof WorkflowNotFoundError)) throw err;
+        }
+      }
+      return { signalled, lastId: page.length === input.limit ? page[page.length - 1]!.id : undefined };
+    },
+
+    async recordRulesRollout(input: { changeId: string; signalled: number }): Promise<void> {
+      await setSignalledClaims(db, input.changeId, input.signalled);
     },
 
     /** Lists new ERA files at the clearinghouse after the stored cursor, stores each, advances the cursor. */

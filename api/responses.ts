@@ -362,7 +362,16 @@ export const RuleChangeResult = Type.Object(
   {
     version: RuleVersion,
     changeId: Type.String(),
-    signalledClaims: Type.Integer({ description: 'running claims told to reload their rules' }),
+    signalledClaims: Nullable(
+      Type.Integer({
+        description:
+          'running claims told to reload their rules: 0 for a future version (its rollout waits for the date), ' +
+          'null while a large rollout is still going on',
+      }),
+    ),
+    rolloutWorkflowId: Type.String({
+      description: 'the Temporal workflow that brings the version to waiting claims',
+    }),
   },
   strict,
 );

@@ -15,3 +15,8 @@ export function patientBalanceWorkflowId(practiceId: string, claimId: string): s
 export function eraPollScheduleId(taskQueue: string): string {
   return `era-poll-${taskQueue}`;
 }
+
+/** The rollout of one payer-rule change to the claims waiting on it. */
+export function rulesRolloutWorkflowId(changeId: string): string {
+  return `rules-rollout-${changeId}`;
+}

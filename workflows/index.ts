@@ -2,3 +2,4 @@
 export { claimWorkflow } from './claim.js';
 export { eraIngestWorkflow, eraPollWorkflow } from './era.js';
 export { patientBalanceWorkflow } from './patient-balance.js';
+export { payerRulesRolloutWorkflow } from './rules-rollout.js';

@@ -4,17 +4,10 @@
  * effective date plus an audit row (`rule_changes`); running claims of that payer are then sent
  * `payerRulesChanged` so their timers follow the rule now in force.
  */
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { type Static, Type } from 'typebox';
-import {
-  addRuleVersion,
-  openClaimsOfPayer,
-  ruleChanges,
-  ruleVersions,
-  setSignalledClaims,
-} from '../../db/queries/payer-rules.js';
+import { addRuleVersion, ruleChanges, ruleVersions } from '../../db/queries/payer-rules.js';
 import { DEFAULT_RULES, type PayerRules, type PayerType, validateRules } from '../../domain/payer-rules.js';
-import { payerRulesChangedSignal } from '../../workflows/messages.js';
+import { rulesRolloutWorkflowId } from '../../workflows/ids.js';
 import type { App, AppDeps } from '../app.js';
 import { conflict, notFound, Problem, unprocessable } from '../errors.js';
 import * as r from '../responses.js';
@@ -39,8 +32,8 @@ const RuleChangeBody = Type.Object(
   { additionalProperties: false },
 );
 
-const SIGNAL_PAGE = 500;
-const SIGNAL_CONCURRENCY = 16;
+/** How long PUT waits for a rollout in force now before answering without its count. */
+const ROLLOUT_WAIT_MS = 10_000;
 
 export function payerRuleRoutes(deps: AppDeps) {
   async function payerType(id: string): Promise<PayerType> {
@@ -51,34 +44,6 @@ export function payerRuleRoutes(deps: AppDeps) {
       .executeTakeFirst();
     if (!payer) throw notFound(`payer ${id}`);
     return payer.payer_type as PayerType;
-  }
-
-  /**
-   * Tells every running claim the change affects to reload its rules. Paged through Postgres and sent a
-   * few at a time, so a payer with many open claims costs bounded memory; a claim that closed meanwhile
-   * is skipped.
-   */
-  async function signalAffectedClaims(payerId: string, practiceIds: string[] | 'all'): Promise<number> {
-    let signalled = 0;
-    let afterId: string | undefined;
-    for (;;) {
-      const batch = await openClaimsOfPayer(deps.db, { payerId, practiceIds, afterId, limit: SIGNAL_PAGE });
-      if (batch.length === 0) return signalled;
-      let next = 0;
-      const send = async () => {
-        while (next < batch.length) {
-          const claim = batch[next++]!;
-          try {
-            await deps.temporal.workflow.getHandle(claim.workflow_id).signal(payerRulesChangedSignal);
-            signalled++;
-          } catch (err) {
-            if (!(err instanceof WorkflowNotFoundError)) throw err;
-          }
-        }
-      };
-      await Promise.all(Array.from({ length: SIGNAL_CONCURRENCY }, send));
-      afterId = batch[batch.length - 1]!.id;
-    }
   }
 
   return async function routes(app: App): Promise<void> {
@@ -148,8 +113,8 @@ export function payerRuleRoutes(deps: AppDeps) {
           description:
             'A supervisor may add an override for one of its practices; an admin also the payer default ' +
             '(practiceId null). 422 names the rule field that fails validation; 409 when a version with that scope and ' +
-            'effective date exists (versions are never replaced). Claims are signalled only when the version is ' +
-            'already in force (effectiveFrom today or earlier).',
+            'effective date exists (versions are never replaced). A Temporal workflow rolls the version out: at once when ' +
+            'it is in force, on its effective date when it is future-dated.',
           response: {
             201: r.RuleChangeResult,
             409: r.ProblemSchema,
@@ -187,11 +152,28 @@ export function payerRuleRoutes(deps: AppDeps) {
             `a version of these rules effective ${body.effectiveFrom} already exists; add one with another date`,
           );
         }
+        // A durable rollout: it waits for a future effective date, then signals the open claims in pages.
+        const rolloutWorkflowId = rulesRolloutWorkflowId(added.changeId);
+        const rollout = await deps.temporal.workflow.start('payerRulesRolloutWorkflow', {
+          workflowId: rolloutWorkflowId,
+          taskQueue: deps.config.temporal.taskQueue,
+          args: [
+            {
+              changeId: added.changeId,
+              payerId,
+              practiceIds: body.practiceId === null ? 'all' : [body.practiceId],
+              effectiveFrom: body.effectiveFrom,
+            },
+          ],
+        });
         const inForceNow = body.effectiveFrom <= new Date().toISOString().slice(0, 10);
+        // In force now: answer with the count when the rollout is quick, else let it go on by itself.
         const signalled = inForceNow
-          ? await signalAffectedClaims(payerId, body.practiceId === null ? 'all' : [body.practiceId])
+          ? await Promise.race([
+              rollout.result().then((r: { signalled: number }) => r.signalled),
+              new Promise<null>((resolve) => setTimeout(() => resolve(null), ROLLOUT_WAIT_MS).unref()),
+            ])
           : 0;
-        await setSignalledClaims(deps.db, added.changeId, signalled);
         const version = (
           await ruleVersions(deps.db, payerId, body.practiceId === null ? [] : [body.practiceId])
         ).find((v) => v.id === added.ruleId)!;
@@ -199,6 +181,7 @@ export function payerRuleRoutes(deps: AppDeps) {
           version: { ...version, createdAt: isoTimestamp(version.createdAt) },
           changeId: added.changeId,
           signalledClaims: signalled,
+          rolloutWorkflowId,
         });
       },
     );
