@@ -2,9 +2,8 @@
  * API keys as a practice admin manages them: keys are listed and revoked only when every practice they
  * hold is one of the admin's, so an admin never sees or touches another practice's users.
  */
-import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { hashKey, type Role } from '../api-keys.js';
+import { apiKeyValues, generateApiKey, type Role } from '../api-keys.js';
 import type { Db } from '../pool.js';
 
 export interface ApiKeyView {
@@ -41,15 +40,10 @@ export async function issueApiKey(
   db: Db,
   input: { userId: string; role: Role; practiceIds: string[] },
 ): Promise<ApiKeyView & { key: string }> {
-  const key = `dd_${randomBytes(24).toString('base64url')}`;
+  const key = generateApiKey();
   const row = await db
     .insertInto('api_keys')
-    .values({
-      key_hash: hashKey(key),
-      user_id: input.userId,
-      role: input.role,
-      practice_ids: input.practiceIds,
-    })
+    .values(apiKeyValues(key, input))
     .returning(columns)
     .executeTakeFirstOrThrow();
   return { ...view(row), key };
