@@ -4,6 +4,7 @@
  * lookup and filter, Idempotency-Key on POSTs that create or decide, RFC 9457 errors, and TypeBox
  * schemas on every route, from which the OpenAPI document (GET /openapi.json, /docs) is generated.
  */
+import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
@@ -17,6 +18,7 @@ import { Type } from 'typebox';
 import type { AppConfig } from '../config/index.js';
 import { type Principal, principalForKey, type Role } from '../db/api-keys.js';
 import type { Db } from '../db/pool.js';
+import type { SessionLimits } from '../db/sessions.js';
 import { badRequest, Problem, sendProblem } from './errors.js';
 import { IdempotencyHeaders, registerIdempotency } from './idempotency.js';
 import { ProblemSchema } from './responses.js';
@@ -27,8 +29,11 @@ import { healthRoutes } from './routes/health.js';
 import { kpiRoutes } from './routes/kpis.js';
 import { payerRuleRoutes } from './routes/payer-rules.js';
 import { remittanceRoutes } from './routes/remittances.js';
+import { sessionRoutes } from './routes/session.js';
 import { workQueueRoutes } from './routes/work-queues.js';
+import { DEFAULT_SESSION_LIMITS, sessionPrincipal } from './sessions/plugin.js';
 import type { Waits } from './waits.js';
+import { defaultWebRoot, registerWebConsole, wantsConsolePage } from './web-console.js';
 
 export interface AppDeps {
   db: Db;
@@ -37,6 +42,10 @@ export interface AppDeps {
   config: Pick<AppConfig, 'temporal' | 'api'>;
   /** How long requests wait on Temporal before answering 202 (defaults in api/waits.ts). */
   waits?: Partial<Waits>;
+  /** Console session timeouts (defaults in api/sessions/plugin.ts). */
+  sessions?: Partial<SessionLimits>;
+  /** The built console to serve at `/` (default web/dist); `false` serves the API only. */
+  webRoot?: string | false;
 }
 
 /** Who may call a route: roles, or `public` (health checks and the API description only). */
@@ -76,6 +85,7 @@ const API_DESCRIPTION = [
 
 /** Builds the API. The caller owns `db` and `temporal` and closes them after `app.close()`. */
 export async function buildApp(deps: AppDeps): Promise<App> {
+  const sessionLimits = { ...DEFAULT_SESSION_LIMITS, ...deps.sessions };
   const app = Fastify({
     loggerInstance: deps.log,
     bodyLimit: deps.config.api.bodyLimitBytes,
@@ -118,6 +128,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
 
   await app.register(helmet, { contentSecurityPolicy: false });
+  // CONSOLE HOOK (sessions): the session cookie is read by the auth hook below.
+  await app.register(cookie);
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
@@ -153,8 +165,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     if (roles === undefined || roles === 'public') return;
     const header = req.headers.authorization;
     const token = header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined;
-    const principal = token ? await principalForKey(deps.db, token) : undefined;
-    if (!principal) throw new Problem(401, 'Unauthorized', 'a valid bearer API key is required');
+    // CONSOLE HOOK (sessions): without a bearer key, a console session (cookie + CSRF token on
+    // state-changing requests) gives the same principal: same roles, same practice isolation.
+    const principal = token
+      ? await principalForKey(deps.db, token)
+      : await sessionPrincipal(deps.db, req, sessionLimits);
+    if (!principal)
+      throw new Problem(401, 'Unauthorized', 'a valid bearer API key or console session is required');
     if (!roles.includes(principal.role)) {
       throw new Problem(403, 'Forbidden', `the ${principal.role} role may not use this endpoint`);
     }
@@ -179,6 +196,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
 
   registerIdempotency(app, deps.db);
+
+  // CONSOLE HOOK (static): the built console at / with SPA fallback for browser navigations.
+  const consolePage =
+    deps.webRoot === false ? undefined : await registerWebConsole(app, deps.webRoot ?? defaultWebRoot());
 
   app.setErrorHandler((err: FastifyError | Problem, req, reply) => {
     if (err instanceof Problem) return sendProblem(reply, err, req.url);
@@ -219,11 +240,13 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     );
   });
   app.setNotFoundHandler((req, reply) =>
-    sendProblem(
-      reply,
-      new Problem(404, 'Not Found', `no route ${req.method} ${req.url.split('?')[0]}`),
-      req.url,
-    ),
+    consolePage && wantsConsolePage(req)
+      ? consolePage(req, reply)
+      : sendProblem(
+          reply,
+          new Problem(404, 'Not Found', `no route ${req.method} ${req.url.split('?')[0]}`),
+          req.url,
+        ),
   );
 
   app.get(
@@ -256,6 +279,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(kpiRoutes(deps));
   await app.register(exportRoutes(deps));
   await app.register(apiKeyRoutes(deps));
+  // CONSOLE HOOK (sessions): sign-in, session, sign-out.
+  await app.register(sessionRoutes(deps));
   return app;
 }
 

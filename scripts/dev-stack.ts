@@ -12,6 +12,7 @@ import { loadConfig } from '../config/index.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createDb } from '../db/pool.js';
 import { DEMO_KEYS, seedDemoKeys, seedReferenceData } from '../db/seed.js';
+import { demoUserLines, seedDemoUsers } from '../db/seed-users.js';
 import { demoClaims } from './demo-claims.js';
 import { startEmbeddedPostgres } from './infra/postgres.js';
 import { startDevServer } from './infra/temporal.js';
@@ -86,6 +87,8 @@ async function main(): Promise<void> {
   await migrateToLatest(db);
   await seedReferenceData(db);
   await seedDemoKeys(db);
+  // CONSOLE HOOK: demo console users (printed below).
+  await seedDemoUsers(db);
   await db.destroy();
 
   let temporalAddress = config.temporal.address;
@@ -174,6 +177,8 @@ async function main(): Promise<void> {
       .map(([role, key]) => `${role}=${key}`)
       .join('  ')}`,
   );
+  log(`console      ${apiUrl}  (npm run build:web builds it)`);
+  for (const line of demoUserLines()) log(line);
   log('Ctrl-C stops everything; the next npm start resumes with this data.');
 }
 
