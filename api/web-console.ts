@@ -51,5 +51,5 @@ export async function registerWebConsole(
       .header('cache-control', 'public, max-age=31536000, immutable')
       .sendFile(file, path.join(root, 'assets'));
   });
-  return (req, reply) => page(reply);
+  return (_req, reply) => page(reply);
 }
