@@ -1,5 +1,5 @@
 /** The signed-in user, the practice being worked, and sign-in/out. */
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { type QueryClient, useQuery, useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useContext, useEffect, useState } from 'react';
 import { api, onSessionExpired, type SessionView, setCsrfToken } from './api/client';
 
@@ -9,6 +9,11 @@ interface SessionContextValue {
   practiceId: string;
   setPracticeId: (id: string) => void;
   signOut: (everywhere?: boolean) => Promise<void>;
+}
+
+/** Forgets every answer of the previous user (the session query itself stays observed). */
+function dropServerState(qc: QueryClient): void {
+  qc.removeQueries({ predicate: (q) => q.queryKey[0] !== 'session' });
 }
 
 const SessionContext = createContext<SessionContextValue | undefined>(undefined);
@@ -63,7 +68,7 @@ export function SessionGate({
           onSignedIn: (s) => {
             setCsrfToken(s.csrfToken);
             setExpired(false);
-            qc.clear();
+            dropServerState(qc);
             qc.setQueryData(['session'], s);
           },
         })}
@@ -83,7 +88,7 @@ export function SessionGate({
           if (everywhere) await api.POST('/session/sign-out-everywhere');
           else await api.DELETE('/session');
           setCsrfToken(undefined);
-          qc.clear();
+          dropServerState(qc);
           qc.setQueryData(['session'], null);
         },
       }}
