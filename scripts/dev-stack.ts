@@ -13,6 +13,7 @@ import { migrateToLatest } from '../db/migrate.js';
 import { createDb } from '../db/pool.js';
 import { DEMO_KEYS, seedDemoKeys, seedReferenceData } from '../db/seed.js';
 import { demoUserLines, seedDemoUsers } from '../db/seed-users.js';
+import { ensureConsoleBuilt } from './console-build.js';
 import { demoClaims } from './demo-claims.js';
 import { startEmbeddedPostgres } from './infra/postgres.js';
 import { startDevServer } from './infra/temporal.js';
@@ -90,6 +91,7 @@ async function main(): Promise<void> {
   // CONSOLE HOOK: demo console users (printed below).
   await seedDemoUsers(db);
   await db.destroy();
+  ensureConsoleBuilt(log);
 
   let temporalAddress = config.temporal.address;
   if (!temporalAddress) {
