@@ -29,6 +29,7 @@ import { healthRoutes } from './routes/health.js';
 import { kpiRoutes } from './routes/kpis.js';
 import { payerRuleRoutes } from './routes/payer-rules.js';
 import { remittanceRoutes } from './routes/remittances.js';
+import { searchRoutes } from './routes/search.js';
 import { sessionRoutes } from './routes/session.js';
 import { workQueueRoutes } from './routes/work-queues.js';
 import { DEFAULT_SESSION_LIMITS, sessionPrincipal } from './sessions/plugin.js';
@@ -281,6 +282,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(apiKeyRoutes(deps));
   // CONSOLE HOOK (sessions): sign-in, session, sign-out.
   await app.register(sessionRoutes(deps));
+  await app.register(searchRoutes(deps));
   return app;
 }
 

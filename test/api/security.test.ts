@@ -49,7 +49,16 @@ afterAll(async () => {
   await stop?.();
 });
 
-const PUBLIC = ['GET /openapi.json', 'GET /healthz', 'GET /readyz'];
+// The console's session routes are public: they read the session cookie themselves (sign-in has none yet).
+const PUBLIC = [
+  'GET /openapi.json',
+  'GET /healthz',
+  'GET /readyz',
+  'POST /session',
+  'GET /session',
+  'DELETE /session',
+  'POST /session/sign-out-everywhere',
+];
 const INTEGRATION = ['POST /claims', 'POST /claims/batch', 'POST /remittances'];
 
 describe('roles', () => {

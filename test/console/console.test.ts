@@ -139,6 +139,13 @@ describe('the console in a browser', () => {
     await signIn(page, stack.url, LAKESIDE.email, LAKESIDE.password);
     await page.getByRole('link', { name: lakesideClaim.claimId }).waitFor();
     expect(await page.getByRole('link', { name: appealClaim.claimId }).count()).toBe(0);
+    // Search by patient name finds only this practice's claims.
+    await page.getByRole('link', { name: 'Search' }).click();
+    await page.getByLabel(/patient name or birth date/).fill('Lovelace');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.getByRole('table').getByRole('link', { name: lakesideClaim.claimId }).waitFor();
+    expect(await page.getByRole('link', { name: appealClaim.claimId }).count()).toBe(0);
+    await expectAccessible(page, 'search');
     await page.goto(`${stack.url}/claim/${appealClaim.id}`);
     await page.getByRole('heading', { name: 'Claim not found' }).waitFor();
     await expectAccessible(page, 'claim not found');

@@ -5,6 +5,7 @@ import { EraPage } from './pages/Era';
 import { KpiPage } from './pages/Kpis';
 import { QueuePage } from './pages/Queue';
 import { RulesPage } from './pages/Rules';
+import { SearchPage } from './pages/Search';
 import { SignIn } from './pages/SignIn';
 import { StuckPage } from './pages/Stuck';
 import { UnmatchedPage } from './pages/Unmatched';
@@ -23,6 +24,7 @@ function Pages() {
   const claim = match('/claim/:id', path);
   if (claim) return <ClaimPage key={claim.id} id={claim.id as string} />;
   if (path === '/' || path === '/queue') return <QueuePage />;
+  if (path === '/search') return <SearchPage />;
   if (supervisor) {
     if (path === '/stuck') return <StuckPage />;
     if (path === '/unmatched') return <UnmatchedPage />;

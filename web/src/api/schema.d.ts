@@ -8144,6 +8144,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/claims/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Find claims by claim id, patient control number, payer claim number, patient name or birth date
+         * @description Roles: biller, supervisor, admin. Newest first, within the caller’s practices (a practiceId it does not hold answers 403).
+         */
+        post: operations["searchClaims"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -8598,6 +8618,207 @@ export interface operations {
             };
             /** @description RFC 9457 problem details (application/problem+json) */
             429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    searchClaims: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description claim id, patient control number or payer claim number (prefix), patient name (first, last or "first last", prefix), or birth date (YYYY-MM-DD or MM/DD/YYYY) */
+                    q: string;
+                    practiceId?: string;
+                    /** @default 25 */
+                    limit?: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            practiceId: string;
+                            claimId: string;
+                            payerId: string;
+                            /** @enum {unknown} */
+                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            workflowId: string;
+                            /** @description the claim workflow in the Temporal Web UI */
+                            temporalUiUrl: string;
+                            /** Format: date */
+                            dateOfService: string;
+                            /** @description integer cents */
+                            totalChargeCents: number;
+                            /** @description integer cents */
+                            paidCents: number;
+                            /** @description integer cents */
+                            adjustmentCents: number;
+                            /** @description integer cents */
+                            patientResponsibilityCents: number;
+                            /** @description integer cents */
+                            patientPaidCents: number;
+                            /** @description integer cents */
+                            writtenOffCents: number;
+                            /** @description integer cents */
+                            openBalanceCents: number;
+                            denialCategory: string | null;
+                            recommendedAction: string | null;
+                            assignedTo: string | null;
+                            escalated: boolean;
+                            /** @description priority stored by the workflow at the claim’s last change */
+                            priority: number;
+                            nextDeadline: string | null;
+                            payerClaimNumber: string | null;
+                            submittedAt: string | null;
+                            firstDeniedAt: string | null;
+                            firstActionAt: string | null;
+                            /** Format: date-time */
+                            lastActivityAt: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            patientName: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details (application/problem+json) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details (application/problem+json) */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details (application/problem+json) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details (application/problem+json) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details (application/problem+json) */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description RFC 9457 problem details (application/problem+json) */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };

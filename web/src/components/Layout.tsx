@@ -19,6 +19,9 @@ export function Layout({ title, children }: { title: string; children: ReactNode
             <li>
               <Link to="/">Work queue</Link>
             </li>
+            <li>
+              <Link to="/search">Search</Link>
+            </li>
             {supervisor && (
               <>
                 <li>
