@@ -32,7 +32,7 @@ import { remittanceRoutes } from './routes/remittances.js';
 import { searchRoutes } from './routes/search.js';
 import { sessionRoutes } from './routes/session.js';
 import { workQueueRoutes } from './routes/work-queues.js';
-import { DEFAULT_SESSION_LIMITS, sessionPrincipal } from './sessions/plugin.js';
+import { DEFAULT_SESSION_LIMITS, sessionPrincipal, sessionRateKey } from './sessions/plugin.js';
 import type { Waits } from './waits.js';
 import { defaultWebRoot, registerWebConsole, wantsConsolePage } from './web-console.js';
 
@@ -143,7 +143,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(rateLimit, {
     max: deps.config.api.rateLimitPerMinute,
     timeWindow: '1 minute',
-    keyGenerator: (req) => req.headers.authorization ?? req.ip,
+    // CONSOLE HOOK (sessions): a console user's budget is their session's, not their office's IP.
+    keyGenerator: (req) => req.headers.authorization ?? sessionRateKey(req) ?? req.ip,
     errorResponseBuilder: (_req, ctx) =>
       new Problem(429, 'Too Many Requests', `rate limit of ${ctx.max} requests per minute exceeded`),
   });

@@ -7,7 +7,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../../db/api-keys.js';
 import type { Db } from '../../db/pool.js';
-import { type SessionLimits, touchSession } from '../../db/sessions.js';
+import { hashSessionToken, type SessionLimits, touchSession } from '../../db/sessions.js';
 import { findUserById, principalOfUser } from '../../db/users.js';
 import { Problem } from '../errors.js';
 
@@ -24,6 +24,12 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 export function sessionToken(req: FastifyRequest): string | undefined {
   const v = req.cookies?.[SESSION_COOKIE];
   return typeof v === 'string' && v.length > 0 && v.length <= 200 ? v : undefined;
+}
+
+/** The rate-limit key of a request's session cookie (its hash: the token itself is never kept). */
+export function sessionRateKey(req: FastifyRequest): string | undefined {
+  const token = sessionToken(req);
+  return token ? `session:${hashSessionToken(token)}` : undefined;
 }
 
 function sameToken(a: string, b: string): boolean {

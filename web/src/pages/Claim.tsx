@@ -42,6 +42,16 @@ interface LiveView {
   patientBalance?: { status: string; balanceCents: number };
 }
 
+/** Statuses the workflow leaves by itself soon: the claim screen refreshes faster in them. */
+const TRANSIENT = new Set([
+  'SUBMITTING',
+  'RESUBMITTED',
+  'AWAITING_ADJUDICATION',
+  'DENIED',
+  'PARTIAL',
+  'APPEALING',
+]);
+
 type DecisionPath =
   | 'resubmit-corrected'
   | 'appeals'
@@ -168,6 +178,8 @@ export function ClaimPage({ id }: { id: string }) {
       return data;
     },
     retry: false,
+    // While the workflow is between human steps (submitting, waiting on the payer), keep the screen live.
+    refetchInterval: (q) => (q.state.data && TRANSIENT.has(q.state.data.status) ? 5_000 : 30_000),
   });
   const events = useQuery({
     queryKey: ['claim-events', id],
@@ -178,6 +190,7 @@ export function ClaimPage({ id }: { id: string }) {
       return data?.items ?? [];
     },
     enabled: claim.isSuccess,
+    refetchInterval: () => (claim.data && TRANSIENT.has(claim.data.status) ? 5_000 : 30_000),
   });
   const refresh = () => {
     void qc.invalidateQueries({ queryKey: ['claim', id] });

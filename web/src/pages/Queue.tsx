@@ -59,6 +59,8 @@ export function QueuePage() {
       if (!data) throw new Error(problemView(response.status, error).message);
       return data;
     },
+    // The team works the same queue: claims others took or finished drop out without a reload.
+    refetchInterval: 15_000,
   });
   const items = useMemo(() => applyView(queue.data?.items ?? [], view), [queue.data, view]);
   const payers = useMemo(
