@@ -31,6 +31,7 @@ import { payerRuleRoutes } from './routes/payer-rules.js';
 import { remittanceRoutes } from './routes/remittances.js';
 import { searchRoutes } from './routes/search.js';
 import { sessionRoutes } from './routes/session.js';
+import { userRoutes } from './routes/users.js';
 import { workQueueRoutes } from './routes/work-queues.js';
 import { DEFAULT_SESSION_LIMITS, sessionPrincipal, sessionRateKey } from './sessions/plugin.js';
 import type { Waits } from './waits.js';
@@ -284,6 +285,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   // CONSOLE HOOK (sessions): sign-in, session, sign-out.
   await app.register(sessionRoutes(deps));
   await app.register(searchRoutes(deps));
+  await app.register(userRoutes(deps));
   return app;
 }
 

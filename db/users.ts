@@ -51,10 +51,21 @@ type PracticeTotpColumn = {
   practices: { id: string; biller_totp_required: boolean };
 };
 
-/** A new random TOTP secret, base32 (RFC 4648) as authenticator apps expect it. */
+/** A new random 160-bit TOTP secret (RFC 4226's recommended length), base32 as authenticator apps expect. */
 export function generateTotpSecret(): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  return [...randomBytes(20)].map((b) => alphabet[b % 32]).join('');
+  let bits = 0;
+  let value = 0;
+  let out = '';
+  for (const byte of randomBytes(20)) {
+    value = (value << 8) | byte;
+    bits += 8;
+    while (bits >= 5) {
+      out += alphabet[(value >>> (bits - 5)) & 31];
+      bits -= 5;
+    }
+  }
+  return out;
 }
 
 /** The user with this email (case-insensitive), active or not. */
@@ -201,4 +212,57 @@ export async function recentFailures(
     )
     .executeTakeFirstOrThrow();
   return { count: row.count, lastAt: row.last_at ? new Date(row.last_at) : null };
+}
+
+export interface UserView {
+  id: string;
+  email: string;
+  displayName: string;
+  role: UserRole;
+  practiceIds: string[];
+  totpEnrolled: boolean;
+  disabled: boolean;
+}
+
+/** Users all of whose practices lie within `practiceIds` (an admin never sees another practice's people). */
+export async function listUsers(db: Db, practiceIds: readonly string[]): Promise<UserView[]> {
+  const rows = await users(db)
+    .selectFrom('users')
+    .leftJoin('user_practices', 'user_practices.user_id', 'users.id')
+    .select([
+      'users.id',
+      'users.email',
+      'users.display_name',
+      'users.role',
+      'users.totp_secret',
+      'users.disabled_at',
+      sql<
+        string[]
+      >`coalesce(array_agg(user_practices.practice_id order by user_practices.practice_id) filter (where user_practices.practice_id is not null), '{}')`.as(
+        'practice_ids',
+      ),
+    ])
+    .groupBy('users.id')
+    .orderBy('users.email')
+    .execute();
+  return rows
+    .filter((r) => r.practice_ids.length > 0 && r.practice_ids.every((p) => practiceIds.includes(p)))
+    .map((r) => ({
+      id: r.id,
+      email: r.email,
+      displayName: r.display_name,
+      role: r.role,
+      practiceIds: r.practice_ids,
+      totpEnrolled: r.totp_secret !== null,
+      disabled: r.disabled_at !== null,
+    }));
+}
+
+/** Disables a user (they cannot sign in; their sessions are ended by the caller). */
+export async function disableUser(db: Db, id: string): Promise<void> {
+  await users(db)
+    .updateTable('users')
+    .set({ disabled_at: sql`coalesce(disabled_at, now())` })
+    .where('id', '=', id)
+    .execute();
 }

@@ -138,3 +138,77 @@ describe('console sessions', () => {
     expect(unknown.res.json().detail).toBe(wrong.res.json().detail);
   });
 });
+
+describe('console users', () => {
+  it('an admin adds a user (password and TOTP secret shown once), who signs in with them; disabling ends their sessions', async () => {
+    const admin = await signIn('admin@denialdesk.example', 'demo-admin-password', totpCode(DEMO_TOTP_SECRET));
+    const created = await app.inject({
+      method: 'POST',
+      url: '/users',
+      headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf },
+      payload: {
+        email: 'new.biller@sunrise.example',
+        displayName: 'New Biller',
+        role: 'biller',
+        practiceIds: ['sunrise-fp'],
+      },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const { user, password, totpSecret } = created.json() as {
+      user: { id: string };
+      password: string;
+      totpSecret: string;
+    };
+    expect(totpSecret).toMatch(/^[A-Z2-7]{32}$/);
+    const signedIn = await signIn('new.biller@sunrise.example', password, totpCode(totpSecret));
+    expect(signedIn.res.statusCode).toBe(200);
+
+    const list = await app.inject({ url: '/users', headers: { cookie: admin.cookie } });
+    expect((list.json().items as { email: string }[]).map((u) => u.email)).toContain(
+      'new.biller@sunrise.example',
+    );
+
+    const disabled = await app.inject({
+      method: 'DELETE',
+      url: `/users/${user.id}`,
+      headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf },
+    });
+    expect(disabled.statusCode).toBe(200);
+    expect(disabled.json().sessionsEnded).toBe(1);
+    expect((await app.inject({ url: '/worklist', headers: { cookie: signedIn.cookie } })).statusCode).toBe(
+      401,
+    );
+    expect((await signIn('new.biller@sunrise.example', password, totpCode(totpSecret))).res.statusCode).toBe(
+      401,
+    );
+  });
+
+  it('a biller may not manage users, and an admin may not add one to a practice they do not hold', async () => {
+    const biller = await signIn('biller@sunrise.example', 'demo-biller-password');
+    expect((await app.inject({ url: '/users', headers: { cookie: biller.cookie } })).statusCode).toBe(403);
+    await db
+      .withTables<{ user_practices: { user_id: string; practice_id: string } }>()
+      .deleteFrom('user_practices')
+      .where('user_id', '=', 'admin')
+      .where('practice_id', '=', 'lakeside-ortho')
+      .execute();
+    const admin = await signIn('admin@denialdesk.example', 'demo-admin-password', totpCode(DEMO_TOTP_SECRET));
+    const res = await app.inject({
+      method: 'POST',
+      url: '/users',
+      headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf },
+      payload: {
+        email: 'x@lakeside.example',
+        displayName: 'X',
+        role: 'biller',
+        practiceIds: ['lakeside-ortho'],
+      },
+    });
+    expect(res.statusCode).toBe(403);
+    const list = await app.inject({ url: '/users', headers: { cookie: admin.cookie } });
+    const emails = (list.json().items as { email: string }[]).map((u) => u.email);
+    expect(emails).toContain('biller@sunrise.example');
+    expect(emails).not.toContain('biller@lakeside.example');
+    expect(emails).not.toContain('supervisor@denialdesk.example');
+  });
+});

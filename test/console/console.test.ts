@@ -215,6 +215,13 @@ describe('the console in a browser', () => {
     await expectAccessible(page, 'KPI dashboard');
     if (SCREENSHOTS) await page.screenshot({ path: 'docs/console-kpis.png', fullPage: true });
 
+    await page.getByRole('link', { name: 'Users' }).click();
+    await page
+      .getByRole('table', { name: 'Console users of my practices' })
+      .getByText('biller@sunrise.example')
+      .waitFor();
+    await expectAccessible(page, 'users');
+
     await page.getByRole('link', { name: 'Unmatched remittances' }).click();
     await page
       .getByRole('button', { name: /^Match UNK-/ })

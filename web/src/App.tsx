@@ -9,6 +9,7 @@ import { SearchPage } from './pages/Search';
 import { SignIn } from './pages/SignIn';
 import { StuckPage } from './pages/Stuck';
 import { UnmatchedPage } from './pages/Unmatched';
+import { UsersPage } from './pages/Users';
 import { match, Router, useRouter } from './router';
 import { SessionGate, useSession } from './session';
 
@@ -31,6 +32,7 @@ function Pages() {
     if (path === '/era') return <EraPage />;
     if (path === '/dashboard') return <KpiPage />;
     if (path === '/rules') return <RulesPage />;
+    if (path === '/users') return <UsersPage />;
   }
   return (
     <Layout title="Page not found">

@@ -39,6 +39,9 @@ export function Layout({ title, children }: { title: string; children: ReactNode
                 <li>
                   <Link to="/rules">Payer rules</Link>
                 </li>
+                <li>
+                  <Link to="/users">Users</Link>
+                </li>
               </>
             )}
           </ul>
