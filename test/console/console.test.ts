@@ -222,6 +222,17 @@ describe('the console in a browser', () => {
       .waitFor();
     await expectAccessible(page, 'users');
 
+    await page.getByRole('link', { name: 'Payer rules' }).click();
+    await page.getByRole('combobox', { name: 'Payer' }).selectOption('BLUEPEAK');
+    await page.getByRole('button', { name: "Edit a copy of sunrise-fp's rules" }).click();
+    const rulesText = page.getByLabel('Rules (JSON)');
+    const rules = JSON.parse(await rulesText.inputValue()) as { maxFollowUps: number };
+    await rulesText.fill(JSON.stringify({ ...rules, maxFollowUps: rules.maxFollowUps + 1 }));
+    await page.getByRole('button', { name: 'Save rule change' }).click();
+    await page.getByRole('status').filter({ hasText: 'Rule change saved' }).waitFor({ timeout: 30_000 });
+    await page.getByRole('heading', { name: 'sunrise-fp (practice override)' }).waitFor();
+    await expectAccessible(page, 'payer rules');
+
     await page.getByRole('link', { name: 'Unmatched remittances' }).click();
     await page
       .getByRole('button', { name: /^Match UNK-/ })

@@ -23,7 +23,7 @@ export function RulesPage() {
     queryKey: ['rules', payerId, practiceId],
     queryFn: async () => {
       const { data, error, response } = await api.GET('/payers/{id}/rules', {
-        params: { path: { id: payerId }, query: { practiceId } as never },
+        params: { path: { id: payerId } },
       });
       if (!data) throw new Error(problemView(response.status, error).message);
       return data;
@@ -40,7 +40,7 @@ export function RulesPage() {
     }
     const { data, error, response } = await api.PUT('/payers/{id}/rules', {
       params: { path: { id: payerId } },
-      body: { practiceId, effectiveFrom, rules: parsed } as never,
+      body: { practiceId, effectiveFrom, rules: parsed as never },
       headers: { 'Idempotency-Key': idempotencyKey() },
     });
     if (!data) setProblem(problemView(response.status, error));
@@ -49,13 +49,7 @@ export function RulesPage() {
       void qc.invalidateQueries({ queryKey: ['rules'] });
     }
   }
-  const view = rules.data as unknown as
-    | {
-        inForce?: { practiceId: string | null; effectiveFrom: string; rules: unknown }[];
-        versions?: { id?: string; practiceId: string | null; effectiveFrom: string; createdBy: string }[];
-        changes?: { at?: string; createdAt?: string; actor?: string; createdBy?: string; summary?: string }[];
-      }
-    | undefined;
+  const view = rules.data;
   return (
     <Layout title="Payer rules">
       <label>
@@ -69,22 +63,44 @@ export function RulesPage() {
       {rules.isError && <p role="alert">{rules.error.message}</p>}
       {view && (
         <>
-          <h2>In force</h2>
-          <pre>{JSON.stringify(view.inForce, null, 2)}</pre>
+          <h2>In force today</h2>
+          {view.inForce.map((f) => (
+            <div key={f.practiceId}>
+              <h3>
+                {f.practiceId} (
+                {f.source === 'practice'
+                  ? 'practice override'
+                  : f.source === 'payer'
+                    ? 'payer default'
+                    : 'built-in default'}
+                )
+              </h3>
+              <pre>{JSON.stringify(f.rules, null, 2)}</pre>
+              {f.practiceId === practiceId && (
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() => setJson(JSON.stringify(f.rules, null, 2))}
+                >
+                  Edit a copy of {f.practiceId}'s rules
+                </button>
+              )}
+            </div>
+          ))}
           <h2>Versions</h2>
           <ul>
-            {(view.versions ?? []).map((v, i) => (
-              <li key={v.id ?? i}>
+            {view.versions.map((v) => (
+              <li key={v.id}>
                 {shortDate(v.effectiveFrom)}: {v.practiceId ?? 'payer default'}, by {v.createdBy}
               </li>
             ))}
           </ul>
           <h2>Change log</h2>
           <ul>
-            {(view.changes ?? []).map((c, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: the log is append-only and shown in order
-              <li key={i}>
-                {dateTime(c.at ?? c.createdAt)} {c.actor ?? c.createdBy}: {c.summary ?? ''}
+            {view.changes.map((c) => (
+              <li key={c.id}>
+                {dateTime(c.at)} {c.actor}: {c.practiceId ?? 'payer default'} from{' '}
+                {shortDate(c.effectiveFrom)}, {c.signalledClaims} running claims told
               </li>
             ))}
           </ul>
