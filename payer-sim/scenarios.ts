@@ -410,7 +410,7 @@ export interface MixRow {
 }
 
 /**
- * The default mix for claims no rule matches: 12.5% initial denials spread over the DOMAIN.md categories
+ * The default mix for claims no rule matches: 12.5% initial denials spread over the categories of docs/carc-rarc.md
  * (registration/eligibility first, the top cause), 33% with patient responsibility, the rest paid.
  */
 export const DEFAULT_MIX: MixRow[] = [
