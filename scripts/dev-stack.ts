@@ -13,12 +13,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import pretty from 'pino-pretty';
 import { loadConfig } from '../config/index.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createDb } from '../db/pool.js';
 import { DEMO_KEYS, seedDemoKeys, seedReferenceData } from '../db/seed.js';
 import { demoClaims } from './demo-claims.js';
+import { serviceLogOutput } from './infra/log-output.js';
 import { startEmbeddedPostgres } from './infra/postgres.js';
 import { startDevServer } from './infra/temporal.js';
 import { installTemporalCli, REPO_ROOT } from './infra/tools.js';
@@ -36,9 +36,7 @@ const config = loadConfig();
 const dataDir = resolve(REPO_ROOT, config.dataDir);
 mkdirSync(dataDir, { recursive: true });
 const log = (msg: string) => console.log(`[dev-stack] ${msg}`);
-const out: NodeJS.WritableStream = process.stdout.isTTY
-  ? pretty({ colorize: true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname', sync: true })
-  : process.stdout;
+const out = serviceLogOutput(process.stdout);
 const stops: (() => Promise<void>)[] = [];
 const children: ChildProcess[] = [];
 let stopping = false;
