@@ -6,7 +6,7 @@
  */
 import { Readable } from 'node:stream';
 import { Type } from 'typebox';
-import { EXPORT_COLUMNS, EXPORT_KINDS, type ExportKind, streamExport } from '../../db/queries/exports.js';
+import { EXPORT_COLUMNS, EXPORT_KINDS, type ExportKind, streamExport } from '../../db/reports/exports.js';
 import type { App, AppDeps } from '../app.js';
 import * as r from '../responses.js';
 import { practicesFor } from '../views.js';

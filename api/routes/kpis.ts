@@ -12,7 +12,7 @@ import {
   denialsByCategory,
   denialsByPayer,
   firstActionCounts,
-} from '../../db/queries/kpis.js';
+} from '../../db/reports/kpis.js';
 import { isoDate } from '../../domain/dates.js';
 import {
   daysInAr,
