@@ -1,6 +1,6 @@
 /**
  * GET /exports/{claims,events,postings,eras}: a practice's data as NDJSON or CSV, streamed into the
- * response chunk by chunk (keyset-paginated reads, db/queries/exports.ts), so an export never holds more
+ * response chunk by chunk (keyset-paginated reads, db/reports/exports.ts), so an export never holds more
  * than one chunk of rows.
  * A practice owner takes its data with it: no lock-in (DOMAIN.md, what users complain about).
  */
