@@ -4,8 +4,7 @@
  * A key is shown once, at issue; only its SHA-256 hash is stored.
  */
 import { Type } from 'typebox';
-import { ROLES } from '../../db/api-keys.js';
-import { issueApiKey, listApiKeys, revokeApiKey } from '../../db/queries/api-keys.js';
+import { issueApiKey, listApiKeys, ROLES, revokeApiKey } from '../../db/api-keys.js';
 import type { App, AppDeps } from '../app.js';
 import { notFound } from '../errors.js';
 import * as r from '../responses.js';

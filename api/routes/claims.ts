@@ -14,14 +14,21 @@ import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import type { FastifyRequest } from 'fastify';
 import { type Static, type TSchema, Type } from 'typebox';
 import { Compile } from 'typebox/compile';
-import { getClaimByUuid, getClaimLines, insertClaim } from '../../db/claims.js';
-import { claimEvents, claimPostings, listClaims } from '../../db/queries/claims.js';
+import { claimEvents } from '../../db/claim-events.js';
+import {
+  claimPostings,
+  claimRefOf,
+  getClaimByUuid,
+  getClaimLines,
+  insertClaim,
+  listClaims,
+} from '../../db/claims.js';
 import type { ClaimRow } from '../../db/schema.js';
 import { carcText, DENIAL_CATEGORIES, rarcText } from '../../domain/carc.js';
-import { CLAIM_STATUSES } from '../../domain/claim-status.js';
+import { CLAIM_STATUSES, type ClaimStatus } from '../../domain/claim-status.js';
 import { correctionError } from '../../domain/corrections.js';
 import { isValidIsoDate } from '../../domain/dates.js';
-import { startClaimWorkflow } from '../../temporal/start-claim.js';
+import { startClaim } from '../../temporal/claim-client.js';
 import { claimWorkflowId } from '../../workflows/ids.js';
 import * as m from '../../workflows/messages.js';
 import type { App, AppDeps } from '../app.js';
@@ -232,7 +239,11 @@ async function intake(
     workflowId: claimWorkflowId(body.practiceId, body.claimId),
   });
   // Also on a repeat: a claim stored while Temporal was unreachable gets its workflow now.
-  await startClaimWorkflow(deps.temporal, deps.config.temporal.taskQueue, claim);
+  await startClaim(deps.temporal, deps.config.temporal.taskQueue, {
+    claim: claimRefOf(claim),
+    status: claim.status as ClaimStatus,
+    openBalanceCents: claim.open_balance_cents,
+  });
   return { outcome: created ? 'created' : 'exists', claim };
 }
 

@@ -1,12 +1,12 @@
 /**
  * GET /exports/{claims,events,postings,eras}: a practice's data as NDJSON or CSV, streamed into the
- * response chunk by chunk (keyset-paginated reads, db/queries/exports.ts), so an export never holds more
+ * response chunk by chunk (keyset-paginated reads, db/reports/exports.ts), so an export never holds more
  * than one chunk of rows.
  * A practice owner takes its data with it: no lock-in (DOMAIN.md, what users complain about).
  */
 import { Readable } from 'node:stream';
 import { Type } from 'typebox';
-import { EXPORT_COLUMNS, EXPORT_KINDS, type ExportKind, streamExport } from '../../db/queries/exports.js';
+import { EXPORT_COLUMNS, EXPORT_KINDS, type ExportKind, streamExport } from '../../db/reports/exports.js';
 import type { App, AppDeps } from '../app.js';
 import * as r from '../responses.js';
 import { practicesFor } from '../views.js';

@@ -1,7 +1,7 @@
 /**
  * GET /kpis: a practice's revenue-cycle KPIs for a period, each by count and by dollars where both mean
  * something. Definitions live in domain/kpi.ts (`KPI_DEFINITIONS`) and are repeated in the OpenAPI
- * description of every figure; the counting is db/queries/kpis.ts.
+ * description of every figure; the counting is db/reports/kpis.ts.
  */
 import { Type } from 'typebox';
 import {
@@ -12,7 +12,7 @@ import {
   denialsByCategory,
   denialsByPayer,
   firstActionCounts,
-} from '../../db/queries/kpis.js';
+} from '../../db/reports/kpis.js';
 import { isoDate } from '../../domain/dates.js';
 import {
   daysInAr,

@@ -5,7 +5,7 @@
  * `payerRulesChanged` so their timers follow the rule now in force.
  */
 import { type Static, Type } from 'typebox';
-import { addRuleVersion, ruleChanges, ruleVersions } from '../../db/queries/payer-rules.js';
+import { addRuleVersion, ruleChanges, ruleVersions } from '../../db/payer-rules.js';
 import { DEFAULT_RULES, type PayerRules, type PayerType, validateRules } from '../../domain/payer-rules.js';
 import { rulesRolloutWorkflowId } from '../../workflows/ids.js';
 import type { App, AppDeps } from '../app.js';

@@ -6,25 +6,24 @@
  * same file twice, or two concurrent uploads of it, post exactly once.
  *
  * Manual match: a supervisor points an unmatched claim loop at the right claim. The posting and the
- * MATCHED mark commit together; the claim is then signalled with signal-with-start exactly as ERA
- * ingestion does (activities `signalPostedClaims`), so a closed claim is reopened from its Postgres row.
+ * MATCHED mark commit together; the claim is then told through `reopenWithRemittance`
+ * (temporal/claim-client.ts), the same path ERA ingestion uses, so a closed claim is reopened from its
+ * Postgres row.
  */
 import { Type } from 'typebox';
-import { claimRefOf, claimResumeRow, getClaimByUuid } from '../../db/claims.js';
-import { markSignalled, storeEraFile } from '../../db/era.js';
+import { getClaimByUuid } from '../../db/claims.js';
 import {
   getUnmatched,
   listRemittances,
   listUnmatched,
+  markSignalled,
   matchUnmatched,
   type PracticeScope,
-  postingSummary,
-} from '../../db/queries/remittances.js';
-import type { RemittanceSummary } from '../../domain/remittance.js';
+  pendingSignalOfPayment,
+  storeEraFile,
+} from '../../db/remittances.js';
+import { reopenWithRemittance } from '../../temporal/claim-client.js';
 import { eraIngestWorkflowId } from '../../workflows/era-ids.js';
-import { claimWorkflowId } from '../../workflows/ids.js';
-import { remittanceReceivedSignal } from '../../workflows/messages.js';
-import { PayerIdKey, PracticeIdKey } from '../../workflows/search-attributes.js';
 import type { App, AppDeps } from '../app.js';
 import { conflict, notFound, Problem, unprocessable } from '../errors.js';
 import { skipIdempotencyStore } from '../idempotency.js';
@@ -344,18 +343,11 @@ export function remittanceRoutes(deps: AppDeps) {
         }
         let signalled = false;
         try {
-          const summary = (await postingSummary(deps.db, result.paymentId)) as RemittanceSummary;
-          await deps.temporal.workflow.signalWithStart('claimWorkflow', {
-            workflowId: claimWorkflowId(claim.practice_id, claim.claim_id),
-            taskQueue: deps.config.temporal.taskQueue,
-            args: [{ claim: claimRefOf(claim), resume: { fromRow: await claimResumeRow(deps.db, claim) } }],
-            signal: remittanceReceivedSignal,
-            signalArgs: [summary],
-            typedSearchAttributes: [
-              { key: PracticeIdKey, value: claim.practice_id },
-              { key: PayerIdKey, value: claim.payer_id },
-            ],
-          });
+          await reopenWithRemittance(
+            deps.temporal,
+            deps.config.temporal.taskQueue,
+            await pendingSignalOfPayment(deps.db, result.paymentId),
+          );
           await markSignalled(deps.db, result.paymentId);
           signalled = true;
         } catch (err) {

@@ -7,7 +7,7 @@
  * claims most likely to be retrying first (see `activityCandidates`).
  */
 import { Type } from 'typebox';
-import { activityCandidates, type StuckRow, stuckClaims, worklist } from '../../db/queries/work-queues.js';
+import { activityCandidates, type StuckRow, stuckClaims, worklist } from '../../db/reports/work-queues.js';
 import type { ClaimRow } from '../../db/schema.js';
 import { DENIAL_CATEGORIES } from '../../domain/carc.js';
 import type { App, AppDeps } from '../app.js';

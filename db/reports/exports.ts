@@ -10,7 +10,7 @@
  */
 import { sql } from 'kysely';
 import type { Db } from '../pool.js';
-import { cursorTimestamp, dayEnd, dayStart } from './sql-fragments.js';
+import { cursorTimestamp, dayEnd, dayStart } from '../sql-fragments.js';
 
 export const EXPORT_KINDS = ['claims', 'events', 'postings', 'eras'] as const;
 export type ExportKind = (typeof EXPORT_KINDS)[number];

@@ -3,15 +3,15 @@
  *
  * The work queue is ordered by a priority computed in SQL at read time with the formula of
  * `denialPriority` (domain/priority.ts): open balance in dollars x recoverability of the denial
- * category x 100 / days to the next deadline (at least 1; 90 when there is no deadline). The workflow
- * also stores a priority, but only when the claim last changed, and days-to-deadline shrink every day a
- * claim waits: a denial whose appeal deadline is tomorrow must outrank one denied this morning.
+ * category x 100 / days to the next deadline (at least 1; 90 when there is no deadline). It is computed
+ * here, not read from the stored column, because days-to-deadline shrink every day a claim waits: a
+ * denial whose appeal deadline is tomorrow must outrank one denied this morning.
  */
 import { sql } from 'kysely';
 import { DEFAULT_RULES } from '../../domain/payer-rules.js';
 import type { Db } from '../pool.js';
 import type { ClaimRow } from '../schema.js';
-import { isOpenClaim, isWorklistClaim, recoverabilityOf } from './sql-fragments.js';
+import { claimPriority, isOpenClaim, isWorklistClaim } from '../sql-fragments.js';
 
 export interface WorklistFilter {
   practiceIds: readonly string[];
@@ -28,10 +28,9 @@ export interface WorklistFilter {
 
 export type WorklistRow = ClaimRow & { live_priority: number };
 
-/** Live priority of a claim at `now`; same arithmetic as `denialPriority`, rounded to a whole number. */
+/** Live priority of a claim at `now` (`claimPriority`, whose definition is domain/priority.ts). */
 function livePriority(now: Date) {
-  const days = sql`greatest(1, coalesce(ceil(extract(epoch from (c.next_deadline - ${now}::timestamptz)) / 86400), 90))`;
-  return sql<number>`round((c.open_balance_cents / 100.0) * ${recoverabilityOf('c.denial_category')} * 100 / ${days})::int`;
+  return claimPriority('c', now);
 }
 
 /** One page of the work queue, most urgent first; up to `limit + 1` rows. */

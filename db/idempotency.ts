@@ -3,7 +3,7 @@
  * claims it (IN_PROGRESS), its answer is stored when it completes (DONE), and a repeat reads it back.
  */
 import { sql } from 'kysely';
-import type { Db } from '../pool.js';
+import type { Db } from './pool.js';
 
 /** How long a stored answer is honoured; after that the key may be used afresh. */
 export const IDEMPOTENCY_RETENTION_HOURS = 24;

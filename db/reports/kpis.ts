@@ -17,7 +17,7 @@ import {
   isOpenClaim,
   NON_ADJUDICATION_STATUS_CODES,
   utcDate,
-} from './sql-fragments.js';
+} from '../sql-fragments.js';
 
 export interface KpiPeriod {
   practiceId: string;

@@ -5,8 +5,8 @@
  * the planner can match them against the partial indexes of migration 2026-11-30-003.
  */
 import { type RawBuilder, sql } from 'kysely';
-import { DENIAL_CATEGORIES, ruleFor } from '../../domain/carc.js';
-import { CLAIM_STATUSES, TERMINAL_STATUSES } from '../../domain/claim-status.js';
+import { DENIAL_CATEGORIES, ruleFor } from '../domain/carc.js';
+import { CLAIM_STATUSES, TERMINAL_STATUSES } from '../domain/claim-status.js';
 
 const literalList = (values: readonly string[]) =>
   sql.join(
@@ -69,6 +69,20 @@ export function recoverabilityOf(categoryColumn: string): RawBuilder<number> {
       sql`when ${sql.ref(categoryColumn)} = ${sql.lit(c)} then ${sql.lit(ruleFor(c).recoverability)}::numeric`,
   );
   return sql<number>`(case ${sql.join(whens, sql` `)} else ${sql.lit(ruleFor('MISSING_INFORMATION').recoverability)}::numeric end)`;
+}
+
+/**
+ * Work-queue priority of a claim at `now`, in SQL. Its definition is `denialPriority` in
+ * domain/priority.ts (open balance in dollars x recoverability of the denial category x 100 / days to
+ * the next deadline, at least 1; 90 when there is no deadline), rounded to a whole number;
+ * test/unit/db/priority-sql.test.ts checks the two agree. `now` is a parameter so a page of the work
+ * queue and its cursor share one instant.
+ */
+export function claimPriority(alias: string, now: Date | RawBuilder<Date>): RawBuilder<number> {
+  const c = (column: string) => sql.ref(`${alias}.${column}`);
+  const at = now instanceof Date ? sql`${now}::timestamptz` : now;
+  const days = sql`greatest(1, coalesce(ceil(extract(epoch from (${c('next_deadline')} - ${at})) / 86400), 90))`;
+  return sql<number>`round((greatest(0, ${c('open_balance_cents')}) / 100.0) * ${recoverabilityOf(`${alias}.denial_category`)} * 100 / ${days})::int`;
 }
 
 /** Full-precision keyset value of a timestamp column (microseconds survive, unlike a JS Date). */
