@@ -11,7 +11,7 @@ export interface ClaimProjection {
   recommendedAction: string | null;
   assignedTo: string | null;
   escalated: boolean;
-  priority: number;
+  priority?: number;
   nextDeadline: string | null;
   payerClaimNumber: string | null;
   frequencyCode: string;

@@ -12,7 +12,7 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { ClaimRef } from '../../domain/claim.js';
 import type { RemittanceAdjustment, RemittanceSummary } from '../../domain/remittance.js';
-import type { claimWorkflow } from '../../workflows/claim.js';
+import type { claimWorkflow } from '../../workflows/claim/index.js';
 import { claimWorkflowId } from '../../workflows/ids.js';
 import { type ClaimView, remittanceReceivedSignal, stateQuery } from '../../workflows/messages.js';
 import { type FakeScript, FakeWorld } from './fake-activities.js';
