@@ -3,7 +3,7 @@
  * payer rule's cadence (default day 0/30/60 and a final notice at day 90); collections come no earlier
  * than `collectionsAfterDays` (>= 120, IRS 501(r)) after the first statement and 30 days after the final
  * notice. Holds (financial assistance, dispute, ...) and a payment plan in good standing stop the dunning
- * clock; a missed installment restarts it. Payment to zero ends it.
+ * clock; a missed installment restarts it. Payment to zero ends it. The rules: docs/dunning.md.
  */
 import * as wf from '@temporalio/workflow';
 import { addDays, DAY, isoDate } from '../domain/dates.js';

@@ -16,7 +16,7 @@ import { applyDecision, DECISIONS, type DecisionName, type Refusal, refusal } fr
 import { patientBalanceClosed, patientBalanceProgress, patientPayment } from './patient.js';
 import { ClaimProcess } from './process.js';
 import { remittanceReceived } from './remittance.js';
-import { type ClaimData, type ClaimTimer, initialState, timers } from './state.js';
+import { type ClaimData, type ClaimTimer, initialState, type RunStart, timers } from './state.js';
 import { followUp, statusChanged, submit } from './submission.js';
 
 export type { ClaimData } from './state.js';
@@ -161,13 +161,38 @@ class ClaimRun {
     await wf.condition(wf.allHandlersFinished);
     // A signal that arrived while the last handlers finished (a remittance racing the close) must not
     // be dropped with the run: handle it before returning.
-    if (this.queue.length > 0) return this.run(budget);
+    if (this.queue.length > 0) {
+      // The search attributes are published again as at the start of every loop (recorded histories
+      // carry this upsert: it must stay).
+      this.process.publishSearchAttributes();
+      return this.run(budget);
+    }
     return undefined;
   }
 }
 
 function refusalFailure(r: Refusal): wf.ApplicationFailure {
   return wf.ApplicationFailure.nonRetryable(r.message, r.type, ...(r.field ? [{ field: r.field }] : []));
+}
+
+/** The first steps of a run, before its main loop: what depends on how the run began. */
+async function begin(process: ClaimProcess, start: RunStart): Promise<void> {
+  switch (start) {
+    case 'NEW':
+      await process.reloadRules();
+      process.publishSearchAttributes();
+      await submit(process, '1');
+      return;
+    case 'REOPENED':
+      // A late remittance or reversal reopened a closed claim: rules may have changed since it closed.
+      await process.reloadRules();
+      await process.record('REOPENED', { reason: `reopened from ${process.d.status}` });
+      process.publishSearchAttributes();
+      return;
+    case 'CONTINUED':
+      process.publishSearchAttributes();
+      return;
+  }
 }
 
 /**
@@ -179,22 +204,10 @@ export async function claimWorkflow(input: ClaimWorkflowInput): Promise<m.ClaimV
   const process = new ClaimProcess(input.claim, data);
   const run = new ClaimRun(process);
   run.registerHandlers();
-
-  if (start === 'REOPENED') {
-    // Rules may have changed since the claim closed.
-    await process.reloadRules();
-    await process.record('REOPENED', { reason: `reopened from ${data.status}` });
-    process.publishSearchAttributes();
-  } else if (start === 'NEW') {
-    await process.reloadRules();
-    process.publishSearchAttributes();
-    await submit(process, '1');
-  } else {
-    process.publishSearchAttributes();
-  }
-
+  await begin(process, start);
   const carry = await run.run(input.historyBudget ?? DEFAULT_HISTORY_BUDGET);
   if (carry) {
+    // Long life: the next run starts from this state with a fresh history (docs/architecture.md).
     return wf.continueAsNew<typeof claimWorkflow>({
       claim: input.claim,
       resume: carry,
