@@ -1,18 +1,8 @@
 /** Liveness (`/healthz`: the process answers) and readiness (`/readyz`: Postgres and Temporal answer). */
 import type { Connection } from '@temporalio/client';
 import { sql } from 'kysely';
-import { Type } from 'typebox';
-import type { App, AppDeps } from '../app.js';
-
-const Status = Type.Object(
-  {
-    status: Type.String(),
-    checks: Type.Optional(
-      Type.Record(Type.String(), Type.String(), { description: 'dependency -> ok | unavailable' }),
-    ),
-  },
-  { additionalProperties: false },
-);
+import { Status } from '../schemas/health.js';
+import type { App, AppDeps } from '../types.js';
 
 export function healthRoutes(deps: AppDeps) {
   return async function routes(app: App): Promise<void> {

@@ -1,0 +1,106 @@
+/**
+ * RFC 9457 problem details: the one error model of the API. Routes throw a `Problem` (or let Fastify's
+ * validation fail); the one error handler registered here turns every error into
+ * `application/problem+json`, and 5xx bodies never carry internals.
+ */
+import type { FastifyError, FastifyReply } from 'fastify';
+import type { App } from '../types.js';
+
+export interface FieldError {
+  /** JSON pointer-ish path of the offending field, e.g. `lines/0/chargeCents`, or an X12 segment. */
+  field: string;
+  message: string;
+}
+
+/** An error answer: status, title, detail and extra members (`errors` for field errors). */
+export class Problem extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail?: string,
+    readonly extra: { errors?: FieldError[]; [key: string]: unknown } = {},
+  ) {
+    super(detail ?? title);
+  }
+}
+
+/** The content type of every error answer. */
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+export const notFound = (what: string) => new Problem(404, 'Not Found', `${what} not found`);
+export const conflict = (detail: string, extra: Record<string, unknown> = {}) =>
+  new Problem(409, 'Conflict', detail, extra);
+export const badRequest = (detail: string, errors: FieldError[]) =>
+  new Problem(400, 'Bad Request', detail, { errors });
+export const unprocessable = (detail: string, errors: FieldError[], extra: Record<string, unknown> = {}) =>
+  new Problem(422, 'Unprocessable Content', detail, { errors, ...extra });
+
+/** Sends `p` as problem+json; `instance` is the request URL. */
+export function sendProblem(reply: FastifyReply, p: Problem, instance?: string): FastifyReply {
+  return reply
+    .status(p.status)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send({
+      type: `about:blank`,
+      title: p.title,
+      status: p.status,
+      detail: p.detail,
+      instance,
+      ...p.extra,
+    });
+}
+
+/** Fastify's schema validation errors as field errors (`body/lines/0/chargeCents`). */
+function validationErrors(err: FastifyError): FieldError[] {
+  return (err.validation ?? []).map((v) => {
+    const missing = (v.params as { missingProperty?: string } | undefined)?.missingProperty;
+    const extra = (v.params as { additionalProperty?: string } | undefined)?.additionalProperty;
+    const base = v.instancePath.replace(/^\//, '');
+    const field = [base, missing ?? extra].filter(Boolean).join('/');
+    return {
+      field: `${err.validationContext ?? 'body'}${field ? `/${field}` : ''}`,
+      message: extra ? 'is not an allowed field' : (v.message ?? 'is invalid'),
+    };
+  });
+}
+
+/** The error and not-found handlers: every error leaves the API as problem+json. */
+export function registerProblems(app: App): void {
+  app.setErrorHandler((err: FastifyError | Problem, req, reply) => {
+    if (err instanceof Problem) return sendProblem(reply, err, req.url);
+    if ('validation' in err && err.validation) {
+      return sendProblem(
+        reply,
+        new Problem(400, 'Bad Request', 'the request does not match the schema', {
+          errors: validationErrors(err),
+        }),
+        req.url,
+      );
+    }
+    const status =
+      typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500
+        ? err.statusCode
+        : 500;
+    if (status < 500)
+      return sendProblem(reply, new Problem(status, err.code ?? 'Bad Request', err.message), req.url);
+    // Only the error's name, code, message and stack: driver errors carry the offending values in other
+    // fields (pg's `detail`), and those may be PHI.
+    const code = (err as { code?: unknown }).code;
+    req.log.error(
+      { err: { type: err.name, code, message: err.message, stack: err.stack } },
+      'request failed',
+    );
+    return sendProblem(
+      reply,
+      new Problem(500, 'Internal Server Error', `an unexpected error occurred (request ${req.id})`),
+      req.url,
+    );
+  });
+  app.setNotFoundHandler((req, reply) =>
+    sendProblem(
+      reply,
+      new Problem(404, 'Not Found', `no route ${req.method} ${req.url.split('?')[0]}`),
+      req.url,
+    ),
+  );
+}
