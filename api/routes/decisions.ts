@@ -44,7 +44,7 @@ function correctionFieldOf(failure: ApplicationFailure): string {
  * the field; any other refusal (validator or handler) is 409 with the workflow's reason; a closed claim
  * (no running workflow) is 409.
  */
-function refusalOf(err: unknown): Problem | undefined {
+export function refusalOf(err: unknown): Problem | undefined {
   if (err instanceof WorkflowUpdateFailedError) {
     const cause = err.cause;
     if (cause instanceof ApplicationFailure && cause.type === FailureType.InvalidCorrection) {
