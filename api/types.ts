@@ -54,8 +54,8 @@ declare module 'fastify' {
     /** The route honours Idempotency-Key (a POST that creates or decides). */
     idempotent?: boolean;
     /**
-     * Inclusive date ranges of the query string, `[from, to]` parameter names: a request whose `from` is
-     * after its `to` is refused with 400 naming `from`, and the OpenAPI document says so.
+     * Inclusive ranges of the query string (dates or amounts), `[from, to]` parameter names: a request
+     * whose `from` is after its `to` is refused with 400 naming `from`, and the OpenAPI document says so.
      */
     ranges?: readonly (readonly [string, string])[];
   }

@@ -1,7 +1,7 @@
 /**
  * Request guards that hold for every route: security headers, the per-token rate limit, the body parsers
  * (JSON, X12 text, one multipart file), the request id echoed on every answer, no NUL characters in any
- * string, and inclusive date ranges (`config.ranges`) that are not inverted.
+ * string, and inclusive ranges (`config.ranges`) that are not inverted.
  */
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
@@ -58,8 +58,8 @@ export async function registerGuards(app: App, deps: Pick<AppDeps, 'config'>): P
 }
 
 /**
- * Checks that inclusive date ranges of a query are not inverted; a bad pair names its `from` field.
- * (Calendar validity is the schema's `format: date`.)
+ * Checks that inclusive ranges of a query are not inverted (dates as YYYY-MM-DD strings, amounts as
+ * numbers); a bad pair names its lower bound. (Calendar validity is the schema's `format: date`.)
  */
 export function checkRanges(
   query: Record<string, unknown>,
@@ -71,6 +71,8 @@ export function checkRanges(
     const b = query[to];
     if (typeof a === 'string' && typeof b === 'string' && a > b)
       errors.push({ field: `querystring/${from}`, message: `is after ${to}` });
+    if (typeof a === 'number' && typeof b === 'number' && a > b)
+      errors.push({ field: `querystring/${from}`, message: `is above ${to}` });
   }
   if (errors.length > 0) throw badRequest('the query is not consistent', errors);
 }

@@ -6,7 +6,7 @@
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import { Type } from 'typebox';
-import { ProblemSchema } from '../schemas/common.js';
+import { ProblemSchema, problemResponse } from '../schemas/common.js';
 import type { App } from '../types.js';
 import { IdempotencyHeaders } from './idempotency.js';
 
@@ -24,27 +24,77 @@ const API_DESCRIPTION = [
   'Lists are cursor-paginated: pass `nextCursor` back as `cursor`.',
 ].join('\n');
 
+/** Methods whose requests may carry a body Fastify parses (so 413 and 415 are possible). */
+const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** What each error status means when a route does not say more. */
+const DEFAULT_ERRORS: Record<number, string> = {
+  400: 'the request does not match the schema or is not consistent; `errors` names each field',
+  401: 'no valid bearer API key',
+  403: 'the key’s role may not use this operation, or the request names a practice the key does not hold',
+  404: 'not found (another practice’s resource is not found too)',
+  409: 'a request with this Idempotency-Key is still being processed; retry later',
+  413: 'the body is larger than the API’s body limit',
+  415: 'the body’s content type is not one this operation accepts',
+  422: 'this Idempotency-Key was already used for a different request',
+  429: 'the key’s rate limit is exceeded',
+  500: 'an unexpected error (the answer names the request id, never internals)',
+};
+
+/** The error statuses a route can answer from what it declares and what the plugins do to it. */
+function errorStatuses(
+  method: string,
+  schema: Record<string, unknown>,
+  config: { roles?: unknown; idempotent?: boolean; ranges?: unknown },
+) {
+  const statuses = [429, 500];
+  if (config.roles !== 'public') statuses.push(401, 403, 404);
+  if (schema.body || schema.querystring || schema.params || schema.headers || config.idempotent)
+    statuses.push(400);
+  if (BODY_METHODS.has(method)) statuses.push(400, 413, 415);
+  if (config.idempotent) statuses.push(409, 422);
+  return [...new Set(statuses)];
+}
+
+/** The 400 answer's description, with the ranges the route refuses when inverted. */
+function badRequestDescription(base: string, ranges: readonly (readonly [string, string])[]): string {
+  if (ranges.length === 0) return base;
+  return `${base}; also when ${ranges.map(([f, t]) => `\`${f}\` exceeds \`${t}\``).join(', or ')} (ranges are inclusive)`;
+}
+
 export async function registerOpenApi(app: App): Promise<void> {
   app.addHook('onRoute', (route) => {
-    const roles = route.config?.roles;
+    const config = route.config ?? {};
+    const roles = config.roles;
     if (roles === undefined || route.url === '/docs' || route.url.startsWith('/docs/')) return;
+    const method = Array.isArray(route.method) ? String(route.method[0]) : String(route.method);
+    if (method === 'HEAD') return;
     const who = roles === 'public' ? 'Public.' : `Roles: ${roles.join(', ')}.`;
-    const ranges = route.config?.ranges ?? [];
+    const ranges = config.ranges ?? [];
     const rangeNote =
       ranges.length > 0
-        ? `Date ranges are inclusive; ${ranges.map(([f, t]) => `\`${f}\` after \`${t}\``).join(', ')} answers 400.`
+        ? `Ranges are inclusive and must not be inverted: ${ranges.map(([f, t]) => `\`${f}\` <= \`${t}\``).join(', ')} (else 400).`
         : undefined;
     const schema = (route.schema ?? {}) as Record<string, unknown>;
+    const response: Record<string, unknown> = { ...((schema.response as object | undefined) ?? {}) };
+    // Every error the route can give is documented as problem+json: the ones it declares (a bare
+    // ProblemSchema gets the default description) and the ones the plugins add.
+    for (const [status, value] of Object.entries(response)) {
+      if (value === ProblemSchema)
+        response[status] = problemResponse(DEFAULT_ERRORS[Number(status)] ?? 'see the problem details');
+    }
+    for (const status of errorStatuses(method, schema, config)) {
+      response[status] ??= problemResponse(DEFAULT_ERRORS[status]!);
+    }
+    const badRequest = response['400'] as { description: string } | undefined;
+    if (badRequest && ranges.length > 0) {
+      response['400'] = problemResponse(badRequestDescription(badRequest.description, ranges));
+    }
     route.schema = {
       ...schema,
       description: [who, schema.description, rangeNote].filter(Boolean).join(' '),
-      // An Idempotency-Key can be refused on any route that honours it: 409 still running, 422 reused.
-      ...(route.config?.idempotent
-        ? {
-            headers: schema.headers ?? IdempotencyHeaders,
-            response: { 409: ProblemSchema, 422: ProblemSchema, ...(schema.response as object) },
-          }
-        : {}),
+      ...(config.idempotent ? { headers: schema.headers ?? IdempotencyHeaders } : {}),
+      response,
     };
   });
 
@@ -63,6 +113,7 @@ export async function registerOpenApi(app: App): Promise<void> {
     {
       schema: {
         tags: ['operations'],
+        operationId: 'getOpenApiDocument',
         summary: 'This API’s OpenAPI 3.1 document',
         security: [],
         response: {

@@ -64,8 +64,38 @@ function validationErrors(err: FastifyError): FieldError[] {
   });
 }
 
-/** The error and not-found handlers: every error leaves the API as problem+json. */
+/** A route's URL pattern (`/claims/:id`, `/docs/*`) as a regular expression over request paths. */
+function pathPattern(url: string): RegExp {
+  const source = url
+    .split('/')
+    .map((part) =>
+      part === '*' ? '.*' : part.startsWith(':') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'),
+    )
+    .join('/');
+  return new RegExp(`^${source}$`);
+}
+
+/**
+ * The error and not-found handlers: every error leaves the API as problem+json. A request for a known
+ * path with a method the path does not have is 405 with `Allow` naming the methods it has (RFC 9110,
+ * 15.5.6); a path no route has is 404.
+ */
 export function registerProblems(app: App): void {
+  const routes: { pattern: RegExp; methods: Set<string> }[] = [];
+  app.addHook('onRoute', (route) => {
+    const methods = (Array.isArray(route.method) ? route.method : [route.method]).map(String);
+    // Fastify answers HEAD for every GET route.
+    if (methods.includes('GET')) methods.push('HEAD');
+    const known = routes.find((r) => r.pattern.source === pathPattern(route.url).source);
+    if (known) for (const m of methods) known.methods.add(m);
+    else routes.push({ pattern: pathPattern(route.url), methods: new Set(methods) });
+  });
+  const allowedMethods = (path: string): string[] => {
+    const allowed = new Set<string>();
+    for (const r of routes) if (r.pattern.test(path)) for (const m of r.methods) allowed.add(m);
+    return [...allowed].sort();
+  };
+
   app.setErrorHandler((err: FastifyError | Problem, req, reply) => {
     if (err instanceof Problem) return sendProblem(reply, err, req.url);
     if ('validation' in err && err.validation) {
@@ -96,11 +126,21 @@ export function registerProblems(app: App): void {
       req.url,
     );
   });
-  app.setNotFoundHandler((req, reply) =>
-    sendProblem(
-      reply,
-      new Problem(404, 'Not Found', `no route ${req.method} ${req.url.split('?')[0]}`),
-      req.url,
-    ),
-  );
+  app.setNotFoundHandler((req, reply) => {
+    const path = req.url.split('?')[0] ?? '/';
+    const allowed = allowedMethods(path);
+    if (allowed.length > 0) {
+      reply.header('allow', allowed.join(', '));
+      return sendProblem(
+        reply,
+        new Problem(
+          405,
+          'Method Not Allowed',
+          `${req.method} is not allowed on ${path}; allowed: ${allowed.join(', ')}`,
+        ),
+        req.url,
+      );
+    }
+    return sendProblem(reply, new Problem(404, 'Not Found', `no route ${req.method} ${path}`), req.url);
+  });
 }

@@ -7,7 +7,6 @@ import { issueApiKey, listApiKeys, revokeApiKey } from '../../db/queries/api-key
 import { forbiddenPractice, practicesFor } from '../plugins/auth.js';
 import { notFound } from '../plugins/problems.js';
 import * as s from '../schemas/api-keys.js';
-import { problemResponses } from '../schemas/common.js';
 import type { App, AppDeps } from '../types.js';
 import { isoTimestamp } from '../views.js';
 
@@ -30,11 +29,11 @@ export function apiKeyRoutes(deps: AppDeps) {
         schema: {
           body: s.IssueBody,
           tags: ['users'],
+          operationId: 'issueApiKey',
           summary: 'Issue an API key for a user of the admin’s practices (the key is in this answer only)',
           description: 'A practice the admin does not hold answers 403.',
           response: {
             201: s.IssuedApiKey,
-            ...problemResponses,
           },
         },
         config: { roles: ['admin'], idempotent: true },
@@ -55,10 +54,10 @@ export function apiKeyRoutes(deps: AppDeps) {
         schema: {
           querystring: s.ApiKeyListQuery,
           tags: ['users'],
+          operationId: 'listApiKeys',
           summary: 'The keys whose practices are all the admin’s',
           response: {
             200: s.ApiKeyList,
-            ...problemResponses,
           },
         },
         config: { roles: ['admin'] },
@@ -74,10 +73,11 @@ export function apiKeyRoutes(deps: AppDeps) {
         schema: {
           params: s.ApiKeyParams,
           tags: ['users'],
+          operationId: 'revokeApiKey',
           summary: 'Revoke a key at once (its next request answers 401)',
           description:
             'A key holding a practice the admin does not hold answers 404. Revoking twice is harmless.',
-          response: { 200: s.ApiKeyItem, ...problemResponses },
+          response: { 200: s.ApiKeyItem },
         },
         config: { roles: ['admin'] },
       },

@@ -18,7 +18,7 @@ import { decodeCursor, encodeCursor, page } from '../pagination.js';
 import { claimForPrincipal, forbiddenPractice, practicesFor } from '../plugins/auth.js';
 import { badRequest, type FieldError, unprocessable } from '../plugins/problems.js';
 import * as s from '../schemas/claims.js';
-import { PageOf, ProblemSchema, problemResponses } from '../schemas/common.js';
+import { PageOf, problemResponse } from '../schemas/common.js';
 import { type App, type AppDeps, INTAKE_ROLES, WORK_ROLES } from '../types.js';
 import { claimJson, isoTimestamp } from '../views.js';
 import { TIMED_OUT, waitAtMost } from '../waits.js';
@@ -128,9 +128,16 @@ export function claimRoutes(deps: AppDeps) {
         schema: {
           body: s.CreateClaimBody,
           tags: ['claims'],
+          operationId: 'createClaim',
           summary: 'Submit a claim: stores it and starts its workflow',
           description: '201 when new, 200 when the claim id is already known.',
-          response: { 200: s.CreatedClaim, 201: s.CreatedClaim, 422: ProblemSchema, ...problemResponses },
+          response: {
+            200: s.CreatedClaim,
+            201: s.CreatedClaim,
+            422: problemResponse(
+              'the claim cannot be accepted (unknown payer or practice, a date in the future, a diagnosis pointer past the codes); `errors` names each field',
+            ),
+          },
         },
         config: { roles: INTAKE_ROLES, idempotent: true },
       },
@@ -152,13 +159,14 @@ export function claimRoutes(deps: AppDeps) {
         schema: {
           body: s.BatchBody,
           tags: ['claims'],
+          operationId: 'submitClaimBatch',
           summary: 'Submit up to 100 claims; each is validated, stored and started on its own',
           description:
             'Always 200 once the envelope is valid: read `results` ' +
             '(one per item, in order). An item is stored whole or not at all; a refused item never affects another. ' +
             'After a 5xx some items may be stored: sending the same batch again is safe (known claim ids answer ' +
             '`exists` and get their workflow started).',
-          response: { 200: s.BatchResult, ...problemResponses },
+          response: { 200: s.BatchResult },
         },
         config: { roles: INTAKE_ROLES, idempotent: true },
       },
@@ -195,25 +203,17 @@ export function claimRoutes(deps: AppDeps) {
         schema: {
           querystring: s.ClaimListQuery,
           tags: ['claims'],
+          operationId: 'listClaims',
           summary: 'Claims of the caller’s practices, newest first, filtered and cursor-paginated',
           description:
             'Array filters (status, payerId, denialCategory) take repeated ' +
             'parameters and mean "any of". A practiceId the key does not hold answers 403.',
-          response: { 200: PageOf(s.ClaimSummary), ...problemResponses },
+          response: { 200: PageOf(s.ClaimSummary) },
         },
         config: { roles: WORK_ROLES, ranges: s.CLAIM_LIST_RANGES },
       },
       async (req) => {
         const q = req.query;
-        if (
-          q.minOpenBalanceCents !== undefined &&
-          q.maxOpenBalanceCents !== undefined &&
-          q.minOpenBalanceCents > q.maxOpenBalanceCents
-        ) {
-          throw badRequest('the query is not consistent', [
-            { field: 'querystring/minOpenBalanceCents', message: 'is above maxOpenBalanceCents' },
-          ]);
-        }
         const limit = q.limit ?? 50;
         const after = q.cursor ? decodeCursor('claims', q.cursor, ['timestamp', 'uuid'] as const) : undefined;
         const rows = await listClaims(deps.db, {
@@ -246,10 +246,11 @@ export function claimRoutes(deps: AppDeps) {
         schema: {
           params: s.ClaimIdParams,
           tags: ['claims'],
+          operationId: 'getClaim',
           summary:
             'A claim with its lines, postings (CARC/RARC with plain-language text) and live workflow state',
           description: 'Another practice’s claim answers 404.',
-          response: { 200: s.ClaimDetail, ...problemResponses },
+          response: { 200: s.ClaimDetail },
         },
         config: { roles: WORK_ROLES },
       },
@@ -296,9 +297,10 @@ export function claimRoutes(deps: AppDeps) {
           params: s.ClaimIdParams,
           querystring: s.EventsQuery,
           tags: ['claims'],
+          operationId: 'listClaimEvents',
           summary:
             'The claim’s timeline: every audit event (claim_events) in order, with actor and request id',
-          response: { 200: PageOf(s.ClaimEvent), ...problemResponses },
+          response: { 200: PageOf(s.ClaimEvent) },
         },
         config: { roles: WORK_ROLES },
       },

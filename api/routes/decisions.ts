@@ -19,7 +19,7 @@ import * as m from '../../workflows/messages.js';
 import { claimForPrincipal } from '../plugins/auth.js';
 import { skipIdempotencyStore, updateIdFor } from '../plugins/idempotency.js';
 import { conflict, type FieldError, Problem, unprocessable } from '../plugins/problems.js';
-import { ProblemSchema, problemResponses } from '../schemas/common.js';
+import { problemResponse } from '../schemas/common.js';
 import * as s from '../schemas/decisions.js';
 import { type App, type AppDeps, WORK_ROLES } from '../types.js';
 import { claimJson } from '../views.js';
@@ -107,6 +107,7 @@ export function decisionRoutes(deps: AppDeps) {
   return async function routes(app: App): Promise<void> {
     const decision = <B extends TSchema, T>(
       path: string,
+      operationId: string,
       body: B,
       def: UpdateDefinition<m.ClaimView, [T]>,
       summary: string,
@@ -118,16 +119,22 @@ export function decisionRoutes(deps: AppDeps) {
           schema: {
             params: s.ClaimIdParams,
             body,
+            operationId,
             tags: ['decisions'],
             summary,
             description: DECISION_DESCRIPTION,
             response: {
               200: s.DecisionResult,
               202: s.PendingDecision,
-              503: ProblemSchema,
-              409: ProblemSchema,
-              422: ProblemSchema,
-              ...problemResponses,
+              409: problemResponse(
+                'the claim workflow refused the decision (its reason is the detail), the claim is closed, or the Idempotency-Key is still in use',
+              ),
+              422: problemResponse(
+                'the decision is not well formed (a correction naming a field it may not change, or a bad value; `errors` names it), or the Idempotency-Key was used for another request',
+              ),
+              503: problemResponse(
+                'the claim workflow did not take the decision in time; nothing happened, send it again',
+              ),
             },
           },
           config: { roles: WORK_ROLES, idempotent: true },
@@ -159,6 +166,7 @@ export function decisionRoutes(deps: AppDeps) {
     };
     decision(
       'resubmit-corrected',
+      'resubmitCorrectedClaim',
       s.ResubmitBody,
       m.resubmitCorrectedUpdate,
       'Send a corrected claim (frequency 7, or a new original after a rejection)',
@@ -169,26 +177,41 @@ export function decisionRoutes(deps: AppDeps) {
         return problem ? [{ field: changePath(problem.field), message: problem.message }] : [];
       },
     );
-    decision('appeals', s.AppealBody, m.fileAppealUpdate, 'File the next appeal level');
+    decision('appeals', 'fileAppeal', s.AppealBody, m.fileAppealUpdate, 'File the next appeal level');
     decision(
       'appeal-decision',
+      'recordAppealDecision',
       s.AppealDecisionBody,
       m.recordAppealDecisionUpdate,
       'Record the payer’s appeal decision',
     );
-    decision('write-off', s.WriteOffBody, m.writeOffUpdate, 'Write off the open balance');
+    decision('write-off', 'writeOffClaim', s.WriteOffBody, m.writeOffUpdate, 'Write off the open balance');
     decision(
       'transfer-to-patient',
+      'transferClaimToPatient',
       s.TransferBody,
       m.transferToPatientUpdate,
       'Bill the denied amount to the patient',
     );
-    decision('assign', s.AssignBody, m.assignUpdate, 'Assign the claim to a biller (null unassigns)');
-    decision('notes', s.NoteBody, m.addNoteUpdate, 'Add a note to the claim');
-    decision('holds', s.HoldBody, m.placeHoldUpdate, 'Place a dunning hold on the patient balance');
-    decision('holds/release', s.HoldBody, m.releaseHoldUpdate, 'Release a dunning hold');
+    decision(
+      'assign',
+      'assignClaim',
+      s.AssignBody,
+      m.assignUpdate,
+      'Assign the claim to a biller (null unassigns)',
+    );
+    decision('notes', 'addClaimNote', s.NoteBody, m.addNoteUpdate, 'Add a note to the claim');
+    decision(
+      'holds',
+      'placeHold',
+      s.HoldBody,
+      m.placeHoldUpdate,
+      'Place a dunning hold on the patient balance',
+    );
+    decision('holds/release', 'releaseHold', s.HoldBody, m.releaseHoldUpdate, 'Release a dunning hold');
     decision(
       'payment-plan',
+      'setUpPaymentPlan',
       s.PaymentPlanBody,
       m.setupPaymentPlanUpdate,
       'Put the patient balance on a payment plan',
@@ -200,11 +223,17 @@ export function decisionRoutes(deps: AppDeps) {
         schema: {
           params: s.ClaimIdParams,
           body: s.PatientPaymentBody,
+          operationId: 'recordPatientPayment',
           tags: ['patients'],
           summary:
             'Record a patient payment (a signal to the claim, which passes it to its patient-balance workflow)',
           description: '202: the claim will apply it; the reference makes it count once.',
-          response: { 202: s.PatientPaymentAccepted, 409: ProblemSchema, ...problemResponses },
+          response: {
+            202: s.PatientPaymentAccepted,
+            409: problemResponse(
+              'the claim is closed: record the payment as unapplied cash; or the Idempotency-Key is still in use',
+            ),
+          },
         },
         config: { roles: WORK_ROLES, idempotent: true },
       },

@@ -6,7 +6,6 @@
 import { Readable } from 'node:stream';
 import { EXPORT_COLUMNS, type ExportKind, streamExport } from '../../db/queries/exports.js';
 import { practicesFor } from '../plugins/auth.js';
-import { problemResponses } from '../schemas/common.js';
 import * as s from '../schemas/exports.js';
 import { type App, type AppDeps, OVERSIGHT_ROLES } from '../types.js';
 
@@ -55,6 +54,7 @@ export function exportRoutes(deps: AppDeps) {
           params: s.ExportParams,
           querystring: s.ExportQuery,
           tags: ['exports'],
+          operationId: 'exportPracticeData',
           summary: 'Export a practice’s claims, events (audit trail), postings or raw ERA files, streamed',
           description:
             'NDJSON (one object per line) or CSV (RFC 4180, header row). Columns per kind: ' +
@@ -65,7 +65,6 @@ export function exportRoutes(deps: AppDeps) {
             'every payment in it is this practice’s.',
           response: {
             200: s.ExportStream,
-            ...problemResponses,
           },
         },
         config: { roles: OVERSIGHT_ROLES, ranges: [['from', 'to']] },

@@ -11,6 +11,7 @@ export function healthRoutes(deps: AppDeps) {
       {
         schema: {
           tags: ['operations'],
+          operationId: 'getLiveness',
           summary: 'The API process is alive',
           security: [],
           response: { 200: Status },
@@ -24,6 +25,7 @@ export function healthRoutes(deps: AppDeps) {
       {
         schema: {
           tags: ['operations'],
+          operationId: 'getReadiness',
           summary: 'Postgres and Temporal are reachable',
           security: [],
           response: { 200: Status, 503: Status },

@@ -23,7 +23,7 @@ import {
 import { practicesFor } from '../plugins/auth.js';
 import { checkRanges } from '../plugins/guards.js';
 import { badRequest } from '../plugins/problems.js';
-import { problemResponses } from '../schemas/common.js';
+import { problemResponse } from '../schemas/common.js';
 import * as s from '../schemas/kpis.js';
 import { type App, type AppDeps, OVERSIGHT_ROLES } from '../types.js';
 
@@ -41,11 +41,17 @@ export function kpiRoutes(deps: AppDeps) {
         schema: {
           querystring: s.KpiQuery,
           tags: ['kpis'],
+          operationId: 'getKpis',
           summary: 'Denial, clean-claim, A/R, aging, appeal, collection and first-action KPIs of a practice',
           description: DESCRIPTION,
-          response: { 200: s.KpiReport, ...problemResponses },
+          response: {
+            200: s.KpiReport,
+            400: problemResponse(
+              `the query does not match the schema, or the period spans more than ${s.MAX_PERIOD_DAYS} days (\`querystring/from\`); \`errors\` names each field`,
+            ),
+          },
         },
-        config: { roles: OVERSIGHT_ROLES },
+        config: { roles: OVERSIGHT_ROLES, ranges: [['from', 'to']] },
       },
       async (req) => {
         const q = req.query;

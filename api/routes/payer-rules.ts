@@ -10,7 +10,7 @@ import { DEFAULT_RULES, type PayerRules, type PayerType, validateRules } from '.
 import { rulesRolloutWorkflowId } from '../../workflows/ids.js';
 import { forbiddenPractice, practicesFor } from '../plugins/auth.js';
 import { conflict, notFound, Problem, unprocessable } from '../plugins/problems.js';
-import { ProblemSchema, problemResponses } from '../schemas/common.js';
+import { problemResponse } from '../schemas/common.js';
 import * as s from '../schemas/payer-rules.js';
 import { type App, type AppDeps, OVERSIGHT_ROLES, WORK_ROLES } from '../types.js';
 import { isoTimestamp } from '../views.js';
@@ -36,10 +36,11 @@ export function payerRuleRoutes(deps: AppDeps) {
         schema: {
           params: s.PayerParams,
           tags: ['payer rules'],
+          operationId: 'getPayerRules',
           summary:
             'A payer’s rule versions, the rules each of the caller’s practices follows today, and the change log',
           description: 'Only the payer default and the caller’s practices’ overrides are shown.',
-          response: { 200: s.PayerRulesView, ...problemResponses },
+          response: { 200: s.PayerRulesView },
         },
         config: { roles: WORK_ROLES },
       },
@@ -91,6 +92,7 @@ export function payerRuleRoutes(deps: AppDeps) {
           params: s.PayerParams,
           body: s.RuleChangeBody,
           tags: ['payer rules'],
+          operationId: 'addPayerRuleVersion',
           summary:
             'Add a rule version with its effective date; running claims of the payer reload their rules',
           description:
@@ -100,9 +102,10 @@ export function payerRuleRoutes(deps: AppDeps) {
             'it is in force, on its effective date when it is future-dated.',
           response: {
             201: s.RuleChangeResult,
-            409: ProblemSchema,
-            422: ProblemSchema,
-            ...problemResponses,
+            409: problemResponse(
+              'a version with this scope and effective date exists, or the Idempotency-Key is still in use',
+            ),
+            422: problemResponse('a rule fails validation (`errors` names `body/rules/<field>`)'),
           },
         },
         config: { roles: OVERSIGHT_ROLES },

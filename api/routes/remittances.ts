@@ -29,7 +29,7 @@ import { claimForPrincipal, practicesFor } from '../plugins/auth.js';
 import { X12_CONTENT_TYPES } from '../plugins/guards.js';
 import { skipIdempotencyStore } from '../plugins/idempotency.js';
 import { conflict, notFound, Problem, unprocessable } from '../plugins/problems.js';
-import { PageOf, ProblemSchema, problemResponses } from '../schemas/common.js';
+import { PageOf, problemResponse } from '../schemas/common.js';
 import * as s from '../schemas/remittances.js';
 import { type App, type AppDeps, INTAKE_ROLES, OVERSIGHT_ROLES, WORK_ROLES } from '../types.js';
 import { claimJson, isoTimestamp, temporalUiUrl } from '../views.js';
@@ -77,6 +77,7 @@ export function remittanceRoutes(deps: AppDeps) {
           body: s.EraBody,
           consumes: [...X12_CONTENT_TYPES],
           tags: ['remittances'],
+          operationId: 'uploadRemittance',
           summary: 'Upload an X12 835 remittance (text/plain or application/edi-x12 body)',
           description:
             '201 for a new file, 200 for a file already received, both once posted. 202 when posting takes ' +
@@ -86,9 +87,12 @@ export function remittanceRoutes(deps: AppDeps) {
             200: s.UploadResult,
             201: s.UploadResult,
             202: s.UploadAccepted,
-            415: ProblemSchema,
-            422: ProblemSchema,
-            ...problemResponses,
+            415: problemResponse(
+              'the body is empty or not text/plain, application/edi-x12, application/x12 or a multipart/form-data file',
+            ),
+            422: problemResponse(
+              'the 835 is malformed (`errors` names each segment and rule; nothing was posted), or the Idempotency-Key was used for another request',
+            ),
           },
         },
         config: { roles: INTAKE_ROLES, idempotent: true },
@@ -173,9 +177,10 @@ export function remittanceRoutes(deps: AppDeps) {
         schema: {
           querystring: s.RemittanceQuery,
           tags: ['remittances'],
+          operationId: 'listRemittances',
           summary: 'Remittances (one per 835 payment), newest first, with posted and unmatched claim counts',
           description: 'Remittances whose payee matched no practice are listed to admins only.',
-          response: { 200: PageOf(s.RemittanceItem), ...problemResponses },
+          response: { 200: PageOf(s.RemittanceItem) },
         },
         config: { roles: WORK_ROLES, ranges: [['receivedFrom', 'receivedTo']] },
       },
@@ -219,9 +224,10 @@ export function remittanceRoutes(deps: AppDeps) {
         schema: {
           querystring: s.UnmatchedQuery,
           tags: ['remittances'],
+          operationId: 'listUnmatchedRemittanceLoops',
           summary: 'The unmatched queue: claim loops of remittances that matched no claim, oldest first',
           description: 'Loops whose payee matched no practice are listed to admins only.',
-          response: { 200: PageOf(s.UnmatchedItem), ...problemResponses },
+          response: { 200: PageOf(s.UnmatchedItem) },
         },
         config: { roles: WORK_ROLES },
       },
@@ -249,13 +255,22 @@ export function remittanceRoutes(deps: AppDeps) {
           params: s.UnmatchedParams,
           body: s.MatchBody,
           tags: ['remittances'],
+          operationId: 'matchUnmatchedRemittanceLoop',
           summary: 'Post an unmatched claim loop to the chosen claim and tell the claim',
           description:
             'The posting and the MATCHED mark commit together; the claim is signalled ' +
             'afterwards (`signalled: false` means Temporal was unreachable: re-uploading the ERA re-signals it). ' +
             '409 when the loop is already matched or its posting key was already posted; 422 when the claim ' +
             'belongs to another practice than the remittance.',
-          response: { 200: s.MatchResult, 409: ProblemSchema, 422: ProblemSchema, ...problemResponses },
+          response: {
+            200: s.MatchResult,
+            409: problemResponse(
+              'the loop is already matched, its posting key was already posted, or the Idempotency-Key is still in use',
+            ),
+            422: problemResponse(
+              'the claim belongs to another practice than the remittance (`body/claimId`), or the Idempotency-Key was used for another request',
+            ),
+          },
         },
         config: { roles: OVERSIGHT_ROLES, idempotent: true },
       },

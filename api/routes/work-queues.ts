@@ -10,7 +10,7 @@ import { activityCandidates, type StuckRow, stuckClaims, worklist } from '../../
 import type { ClaimRow } from '../../db/schema.js';
 import { decodeCursor, encodeCursor, page } from '../pagination.js';
 import { practicesFor } from '../plugins/auth.js';
-import { PageOf, problemResponses } from '../schemas/common.js';
+import { PageOf } from '../schemas/common.js';
 import * as s from '../schemas/work-queues.js';
 import { type App, type AppDeps, OVERSIGHT_ROLES, WORK_ROLES } from '../types.js';
 import { claimJson, isoTimestamp } from '../views.js';
@@ -85,12 +85,13 @@ export function workQueueRoutes(deps: AppDeps) {
         schema: {
           querystring: s.WorklistQuery,
           tags: ['work queues'],
+          operationId: 'getWorklist',
           summary: 'Claims waiting for a biller (NEEDS_REVIEW, NEEDS_CORRECTION), most urgent first',
           description:
             'Priority = open balance in dollars x recoverability of the denial ' +
             'category x 100 / days to the next deadline (at least 1, 90 without a deadline), computed at request ' +
             'time (`livePriority`, the claim’s one priority). The cursor keeps the instant of the first page so pages stay consistent.',
-          response: { 200: PageOf(s.WorklistItem), ...problemResponses },
+          response: { 200: PageOf(s.WorklistItem) },
         },
         config: { roles: WORK_ROLES },
       },
@@ -126,13 +127,14 @@ export function workQueueRoutes(deps: AppDeps) {
         schema: {
           querystring: s.StuckQuery,
           tags: ['work queues'],
+          operationId: 'listStuckClaims',
           summary: 'Open claims that are stuck, each with the reasons and its Temporal UI link',
           description:
             'Reasons: ESCALATED (by the workflow), DEADLINE_PASSED, DEADLINE_NEAR (within ' +
             '`nearDeadlineDays`), REVIEW_SLA_EXCEEDED (in NEEDS_REVIEW longer than the payer rule’s review SLA), ' +
             'UNTOUCHED (no activity for more than `untouchedDays`), ACTIVITY_FAILING (a pending activity on attempt >= ' +
             `\`minActivityAttempts\`; at most ${ACTIVITY_CHECK_LIMIT} workflows are inspected per request).`,
-          response: { 200: s.StuckList, ...problemResponses },
+          response: { 200: s.StuckList },
         },
         config: { roles: OVERSIGHT_ROLES },
       },

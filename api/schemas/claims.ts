@@ -120,11 +120,12 @@ export const ClaimListQuery = Type.Object(
   strict,
 );
 
-/** The inclusive date ranges of the claim list. */
+/** The inclusive ranges of the claim list (dates and open balance). */
 export const CLAIM_LIST_RANGES = [
   ['createdFrom', 'createdTo'],
   ['dateOfServiceFrom', 'dateOfServiceTo'],
   ['deniedFrom', 'deniedTo'],
+  ['minOpenBalanceCents', 'maxOpenBalanceCents'],
 ] as const;
 
 export const EventsQuery = Type.Object(

@@ -72,12 +72,19 @@ export const ProblemSchema = Type.Object(
   { additionalProperties: true, description: 'RFC 9457 problem details (application/problem+json)' },
 );
 
-/** The error answers every authenticated route may give. */
-export const problemResponses = {
-  400: ProblemSchema,
-  401: ProblemSchema,
-  403: ProblemSchema,
-  404: ProblemSchema,
-  429: ProblemSchema,
-  500: ProblemSchema,
-} as const;
+/** The media type of every error answer. */
+export const PROBLEM_MEDIA_TYPE = 'application/problem+json';
+
+/**
+ * An error answer as the OpenAPI document shows it: problem details sent as `application/problem+json`.
+ * Routes declare the errors particular to them with it; the errors every route may give (400, 401, 403,
+ * 404, 413, 415, 429, 500, and 409/422 of Idempotency-Key) are added by plugins/openapi.ts.
+ */
+export function problemResponse(description: string) {
+  return { description, content: { [PROBLEM_MEDIA_TYPE]: { schema: ProblemSchema } } };
+}
+
+/** `schema` with an example answer or body, as the OpenAPI document shows it (the schema is copied). */
+export function withExample<T extends TSchema>(schema: T, example: unknown): T {
+  return { ...schema, examples: [example] };
+}
