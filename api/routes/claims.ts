@@ -16,11 +16,11 @@ import { claimWorkflowId } from '../../workflows/ids.js';
 import * as m from '../../workflows/messages.js';
 import { decodeCursor, encodeCursor, page } from '../pagination.js';
 import { claimForPrincipal, forbiddenPractice, practicesFor } from '../plugins/auth.js';
-import { badRequest, type FieldError, unprocessable } from '../plugins/problems.js';
+import { type FieldError, unprocessable } from '../plugins/problems.js';
 import * as s from '../schemas/claims.js';
-import { PageOf, problemResponse } from '../schemas/common.js';
+import { PageOf, problemResponse, withExample } from '../schemas/common.js';
 import { type App, type AppDeps, INTAKE_ROLES, WORK_ROLES } from '../types.js';
-import { claimJson, isoTimestamp } from '../views.js';
+import { claimJson, isoTimestamp, liveStateJson } from '../views.js';
 import { TIMED_OUT, waitAtMost } from '../waits.js';
 
 /** How long the claim screen waits for the workflow's live state. */
@@ -126,14 +126,14 @@ export function claimRoutes(deps: AppDeps) {
       '/claims',
       {
         schema: {
-          body: s.CreateClaimBody,
+          body: withExample(s.CreateClaimBody, s.CREATE_CLAIM_EXAMPLE),
           tags: ['claims'],
           operationId: 'createClaim',
           summary: 'Submit a claim: stores it and starts its workflow',
           description: '201 when new, 200 when the claim id is already known.',
           response: {
             200: s.CreatedClaim,
-            201: s.CreatedClaim,
+            201: withExample(s.CreatedClaim, s.CREATED_CLAIM_EXAMPLE),
             422: problemResponse(
               'the claim cannot be accepted (unknown payer or practice, a date in the future, a diagnosis pointer past the codes); `errors` names each field',
             ),
@@ -208,7 +208,7 @@ export function claimRoutes(deps: AppDeps) {
           description:
             'Array filters (status, payerId, denialCategory) take repeated ' +
             'parameters and mean "any of". A practiceId the key does not hold answers 403.',
-          response: { 200: PageOf(s.ClaimSummary) },
+          response: { 200: withExample(PageOf(s.ClaimSummary), s.CLAIM_PAGE_EXAMPLE) },
         },
         config: { roles: WORK_ROLES, ranges: s.CLAIM_LIST_RANGES },
       },
@@ -284,7 +284,7 @@ export function claimRoutes(deps: AppDeps) {
             serviceDate: l.service_date,
           })),
           postings: postings.map(postingJson),
-          live: live as Static<typeof s.ClaimDetail>['live'],
+          live: (live ? liveStateJson(live) : null) as Static<typeof s.ClaimDetail>['live'],
           ...(live ? {} : { liveError: 'live workflow state is unavailable right now' }),
         };
       },

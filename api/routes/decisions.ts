@@ -19,10 +19,10 @@ import * as m from '../../workflows/messages.js';
 import { claimForPrincipal } from '../plugins/auth.js';
 import { skipIdempotencyStore, updateIdFor } from '../plugins/idempotency.js';
 import { conflict, type FieldError, Problem, unprocessable } from '../plugins/problems.js';
-import { problemResponse } from '../schemas/common.js';
+import { problemResponse, withExample } from '../schemas/common.js';
 import * as s from '../schemas/decisions.js';
 import { type App, type AppDeps, WORK_ROLES } from '../types.js';
-import { claimJson } from '../views.js';
+import { claimJson, liveStateJson } from '../views.js';
 import { DEFAULT_WAITS, TIMED_OUT, waitAtMost } from '../waits.js';
 
 /** What a decision came to: the new state, or accepted by the workflow and still being applied. */
@@ -118,13 +118,13 @@ export function decisionRoutes(deps: AppDeps) {
         {
           schema: {
             params: s.ClaimIdParams,
-            body,
+            body: withExample(body, s.DECISION_BODY_EXAMPLES[path as keyof typeof s.DECISION_BODY_EXAMPLES]),
             operationId,
             tags: ['decisions'],
             summary,
             description: DECISION_DESCRIPTION,
             response: {
-              200: s.DecisionResult,
+              200: withExample(s.DecisionResult, s.DECISION_RESULT_EXAMPLE),
               202: s.PendingDecision,
               409: problemResponse(
                 'the claim workflow refused the decision (its reason is the detail), the claim is closed, or the Idempotency-Key is still in use',
@@ -160,7 +160,9 @@ export function decisionRoutes(deps: AppDeps) {
                 'the claim workflow accepted the decision and is still applying it; see the claim’s timeline',
             });
           }
-          return reply.status(200).send({ claim: row, state: outcome.state as Static<typeof s.LiveState> });
+          return reply
+            .status(200)
+            .send({ claim: row, state: liveStateJson(outcome.state) as Static<typeof s.LiveState> });
         },
       );
     };
@@ -222,7 +224,7 @@ export function decisionRoutes(deps: AppDeps) {
       {
         schema: {
           params: s.ClaimIdParams,
-          body: s.PatientPaymentBody,
+          body: withExample(s.PatientPaymentBody, s.PATIENT_PAYMENT_EXAMPLE),
           operationId: 'recordPatientPayment',
           tags: ['patients'],
           summary:

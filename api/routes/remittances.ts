@@ -29,7 +29,7 @@ import { claimForPrincipal, practicesFor } from '../plugins/auth.js';
 import { X12_CONTENT_TYPES } from '../plugins/guards.js';
 import { skipIdempotencyStore } from '../plugins/idempotency.js';
 import { conflict, notFound, Problem, unprocessable } from '../plugins/problems.js';
-import { PageOf, problemResponse } from '../schemas/common.js';
+import { PageOf, problemResponse, withExample } from '../schemas/common.js';
 import * as s from '../schemas/remittances.js';
 import { type App, type AppDeps, INTAKE_ROLES, OVERSIGHT_ROLES, WORK_ROLES } from '../types.js';
 import { claimJson, isoTimestamp, temporalUiUrl } from '../views.js';
@@ -74,7 +74,7 @@ export function remittanceRoutes(deps: AppDeps) {
       '/remittances',
       {
         schema: {
-          body: s.EraBody,
+          body: withExample(s.EraBody, s.ERA_EXAMPLE),
           consumes: [...X12_CONTENT_TYPES],
           tags: ['remittances'],
           operationId: 'uploadRemittance',
@@ -85,7 +85,7 @@ export function remittanceRoutes(deps: AppDeps) {
             'A malformed file answers 422 naming each segment and rule; nothing of it is posted.',
           response: {
             200: s.UploadResult,
-            201: s.UploadResult,
+            201: withExample(s.UploadResult, s.UPLOAD_RESULT_EXAMPLE),
             202: s.UploadAccepted,
             415: problemResponse(
               'the body is empty or not text/plain, application/edi-x12, application/x12 or a multipart/form-data file',
@@ -180,7 +180,7 @@ export function remittanceRoutes(deps: AppDeps) {
           operationId: 'listRemittances',
           summary: 'Remittances (one per 835 payment), newest first, with posted and unmatched claim counts',
           description: 'Remittances whose payee matched no practice are listed to admins only.',
-          response: { 200: PageOf(s.RemittanceItem) },
+          response: { 200: withExample(PageOf(s.RemittanceItem), s.REMITTANCE_PAGE_EXAMPLE) },
         },
         config: { roles: WORK_ROLES, ranges: [['receivedFrom', 'receivedTo']] },
       },

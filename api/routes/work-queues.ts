@@ -10,7 +10,7 @@ import { activityCandidates, type StuckRow, stuckClaims, worklist } from '../../
 import type { ClaimRow } from '../../db/schema.js';
 import { decodeCursor, encodeCursor, page } from '../pagination.js';
 import { practicesFor } from '../plugins/auth.js';
-import { PageOf } from '../schemas/common.js';
+import { PageOf, withExample } from '../schemas/common.js';
 import * as s from '../schemas/work-queues.js';
 import { type App, type AppDeps, OVERSIGHT_ROLES, WORK_ROLES } from '../types.js';
 import { claimJson, isoTimestamp } from '../views.js';
@@ -91,7 +91,7 @@ export function workQueueRoutes(deps: AppDeps) {
             'Priority = open balance in dollars x recoverability of the denial ' +
             'category x 100 / days to the next deadline (at least 1, 90 without a deadline), computed at request ' +
             'time (`livePriority`, the claim’s one priority). The cursor keeps the instant of the first page so pages stay consistent.',
-          response: { 200: PageOf(s.WorklistItem) },
+          response: { 200: withExample(PageOf(s.WorklistItem), s.WORKLIST_PAGE_EXAMPLE) },
         },
         config: { roles: WORK_ROLES },
       },

@@ -269,3 +269,98 @@ export const ClaimEvent = Type.Object(
   },
   strict,
 );
+
+// Examples shown in the OpenAPI document (test/api/openapi-contract.test.ts checks each against its schema).
+
+/** A claim as a practice system submits it. */
+export const CREATE_CLAIM_EXAMPLE: CreateClaimBody = {
+  practiceId: 'sunrise-fp',
+  claimId: 'CLM-1001',
+  payerId: 'ACME-HEALTH',
+  billingProviderNpi: '1234567893',
+  dateOfService: '2026-11-02',
+  patient: {
+    externalId: 'MRN-5521',
+    firstName: 'Jane',
+    lastName: 'Example',
+    birthDate: '1980-04-12',
+    memberId: 'ACM123456789',
+  },
+  diagnosisCodes: ['M54.5'],
+  lines: [
+    { procedureCode: '99213', modifiers: ['25'], units: 1, chargeCents: 15_000, diagnosisPointers: [1] },
+    { procedureCode: '97110', modifiers: [], units: 2, chargeCents: 10_000, diagnosisPointers: [1] },
+  ],
+};
+
+/** A denied claim as lists show it. */
+export const CLAIM_SUMMARY_EXAMPLE: Static<typeof ClaimSummary> = {
+  id: '3f1c2a4e-8b7d-4c21-9e5a-0d6b7c8e9f10',
+  practiceId: 'sunrise-fp',
+  claimId: 'CLM-1001',
+  payerId: 'ACME-HEALTH',
+  status: 'NEEDS_REVIEW',
+  workflowId: 'claim-sunrise-fp-CLM-1001',
+  temporalUiUrl: 'http://localhost:8233/namespaces/default/workflows/claim-sunrise-fp-CLM-1001',
+  dateOfService: '2026-11-02',
+  totalChargeCents: 25_000,
+  paidCents: 0,
+  adjustmentCents: 25_000,
+  patientResponsibilityCents: 0,
+  patientPaidCents: 0,
+  writtenOffCents: 0,
+  openBalanceCents: 25_000,
+  denialCategory: 'CODING',
+  recommendedAction: 'CORRECT_AND_RESUBMIT',
+  assignedTo: null,
+  escalated: false,
+  nextDeadline: '2027-02-15T05:00:00.000Z',
+  payerClaimNumber: 'ICN-77812',
+  submittedAt: '2026-11-03T14:05:11.000Z',
+  firstDeniedAt: '2026-11-20T09:12:40.000Z',
+  firstActionAt: null,
+  lastActivityAt: '2026-11-20T09:12:40.000Z',
+  createdAt: '2026-11-03T14:05:10.000Z',
+};
+
+/** The answer to a new claim. */
+export const CREATED_CLAIM_EXAMPLE: Static<typeof CreatedClaim> = {
+  ...CLAIM_SUMMARY_EXAMPLE,
+  status: 'SUBMITTING',
+  adjustmentCents: 0,
+  denialCategory: null,
+  recommendedAction: null,
+  nextDeadline: '2027-11-02T05:00:00.000Z',
+  payerClaimNumber: null,
+  submittedAt: null,
+  firstDeniedAt: null,
+  lastActivityAt: '2026-11-03T14:05:10.000Z',
+  created: true,
+};
+
+/** A page of the claim list, with the cursor of the next page. */
+export const CLAIM_PAGE_EXAMPLE = {
+  items: [CLAIM_SUMMARY_EXAMPLE],
+  nextCursor: Buffer.from(
+    JSON.stringify(['claims', '2026-11-03T14:05:10.000000Z', CLAIM_SUMMARY_EXAMPLE.id]),
+  ).toString('base64url'),
+};
+
+/** The claim workflow's live state, abridged. */
+export const LIVE_STATE_EXAMPLE = {
+  workflowId: 'claim-sunrise-fp-CLM-1001',
+  status: 'RESUBMITTED',
+  balances: {
+    chargeCents: 25_000,
+    paidCents: 0,
+    contractualCents: 0,
+    patientResponsibilityCents: 0,
+    patientPaidCents: 0,
+    writtenOffCents: 0,
+    deniedCents: 25_000,
+    openBalanceCents: 25_000,
+  },
+  nextDeadline: '2027-02-15T05:00:00.000Z',
+  submissions: 2,
+  escalated: false,
+};

@@ -7,7 +7,13 @@
  */
 import { Type } from 'typebox';
 import { HOLD_REASONS } from '../../workflows/messages.js';
-import { ClaimSummary, LiveState, PositiveCents } from './claims.js';
+import {
+  CLAIM_SUMMARY_EXAMPLE,
+  ClaimSummary,
+  LIVE_STATE_EXAMPLE,
+  LiveState,
+  PositiveCents,
+} from './claims.js';
 import { DateParam, strict } from './common.js';
 
 export const ResubmitBody = Type.Object(
@@ -106,3 +112,26 @@ export const PatientPaymentAccepted = Type.Object(
 );
 
 export { ClaimIdParams, LiveState } from './claims.js';
+
+// Examples shown in the OpenAPI document (test/api/openapi-contract.test.ts checks each against its schema).
+
+/** One example body per decision, by route path. */
+export const DECISION_BODY_EXAMPLES = {
+  'resubmit-corrected': { reason: 'modifier 25 was missing', changes: { 'lines.1.modifiers': ['25'] } },
+  appeals: { grounds: 'the visit notes document medical necessity', attachments: ['visit-notes.pdf'] },
+  'appeal-decision': { outcome: 'overturned', reason: 'records support the service' },
+  'write-off': { reasonCode: 'SMALL_BALANCE', note: 'under the practice’s threshold' },
+  'transfer-to-patient': { reason: 'deductible not met', waiverOnFile: false },
+  assign: { assignee: 'alice' },
+  notes: { text: 'called the payer; reference 8812' },
+  holds: { reason: 'FINANCIAL_ASSISTANCE', note: 'application received' },
+  'holds/release': { reason: 'FINANCIAL_ASSISTANCE' },
+  'payment-plan': { installmentCents: 5_000, intervalDays: 30, firstDueDate: '2027-01-15' },
+} as const;
+
+export const DECISION_RESULT_EXAMPLE = {
+  claim: { ...CLAIM_SUMMARY_EXAMPLE, status: 'RESUBMITTED', firstActionAt: '2026-11-21T10:02:00.000Z' },
+  state: LIVE_STATE_EXAMPLE,
+};
+
+export const PATIENT_PAYMENT_EXAMPLE = { reference: 'PMT-2211', amountCents: 2_500, method: 'card' };

@@ -117,3 +117,56 @@ export const MatchResult = Type.Object(
   { unmatched: UnmatchedItem, claim: ClaimSummary, paymentId: Uuid, signalled: Type.Boolean() },
   strict,
 );
+
+// Examples shown in the OpenAPI document (test/api/openapi-contract.test.ts checks each against its schema).
+
+/** A small 835: one payment, one claim loop paid in part with patient responsibility. */
+export const ERA_EXAMPLE = [
+  'ISA*00*          *00*          *ZZ*PAYERSIM       *ZZ*DENIALDESK     *261120*0930*^*00501*000000042*0*P*:~',
+  'GS*HP*PAYERSIM*DENIALDESK*20261120*0930*42*X*005010X221A1~',
+  'ST*835*0001*005010X221A1~',
+  'BPR*C*80*C*CHK************20261120~',
+  'TRN*1*CHK10001*1999999999~',
+  'DTM*405*20261119~',
+  'N1*PR*ACME HEALTH PLAN~',
+  'N1*PE*SUNRISE FAMILY PRACTICE*XX*1234567893~',
+  'LX*1~',
+  'CLP*CLM-1001*1*100*80*20*CI*ICN0001*11*1~',
+  'SVC*HC:99213*100*80~',
+  'DTM*472*20261102~',
+  'CAS*PR*3*20~',
+  'SE*12*0001~',
+  'GE*1*42~',
+  'IEA*1*000000042~',
+].join('\n');
+
+export const UPLOAD_RESULT_EXAMPLE = {
+  eraFileId: '0b6f0d2e-6a51-4f0c-9a3e-2b1f7c4d5e60',
+  checksum: '4f9c1e0a7d2b8c3e5f6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f7a8b9c0',
+  duplicateFile: false,
+  transactions: 1,
+  claims: 1,
+  posted: 1,
+  alreadyPosted: 0,
+  unmatched: 0,
+  signalled: 1,
+};
+
+export const REMITTANCE_PAGE_EXAMPLE = {
+  items: [
+    {
+      id: '7d3a9c1b-2e4f-4a6b-8c0d-1e2f3a4b5c6d',
+      eraFileId: UPLOAD_RESULT_EXAMPLE.eraFileId,
+      practiceId: 'sunrise-fp',
+      payerId: 'ACME-HEALTH',
+      traceNumber: 'CHK10001',
+      paymentCents: 8_000,
+      paymentMethod: 'CHK',
+      paymentDate: '2026-11-20',
+      receivedAt: '2026-11-20T09:31:02.000Z',
+      postedClaims: 1,
+      unmatchedClaims: 0,
+    },
+  ],
+  nextCursor: null,
+};

@@ -1,7 +1,7 @@
 /** The biller's work queue (GET /worklist) and the supervisor's stuck list (GET /claims/stuck). */
 import { Type } from 'typebox';
 import { DENIAL_CATEGORIES } from '../../domain/carc.js';
-import { claimSummaryProperties } from './claims.js';
+import { CLAIM_SUMMARY_EXAMPLE, claimSummaryProperties } from './claims.js';
 import { Cursor, Limit, PayerId, PracticeId, strict } from './common.js';
 
 export const WorklistQuery = Type.Object(
@@ -84,3 +84,9 @@ export const StuckList = Type.Object(
   },
   strict,
 );
+
+/** A page of the work queue (shown in the OpenAPI document). */
+export const WORKLIST_PAGE_EXAMPLE = {
+  items: [{ ...CLAIM_SUMMARY_EXAMPLE, livePriority: 8_000 }],
+  nextCursor: null,
+};
