@@ -4,6 +4,7 @@
  * `application/problem+json`, and 5xx bodies never carry internals.
  */
 import type { FastifyError, FastifyReply } from 'fastify';
+import { PROBLEM_MEDIA_TYPE } from '../schemas/common.js';
 import type { App } from '../types.js';
 
 export interface FieldError {
@@ -24,9 +25,6 @@ export class Problem extends Error {
   }
 }
 
-/** The content type of every error answer. */
-export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
-
 export const notFound = (what: string) => new Problem(404, 'Not Found', `${what} not found`);
 export const conflict = (detail: string, extra: Record<string, unknown> = {}) =>
   new Problem(409, 'Conflict', detail, extra);
@@ -39,7 +37,7 @@ export const unprocessable = (detail: string, errors: FieldError[], extra: Recor
 export function sendProblem(reply: FastifyReply, p: Problem, instance?: string): FastifyReply {
   return reply
     .status(p.status)
-    .type(PROBLEM_CONTENT_TYPE)
+    .type(PROBLEM_MEDIA_TYPE)
     .send({
       type: `about:blank`,
       title: p.title,
