@@ -74,13 +74,13 @@ module.exports = {
     ...onlyImports(
       'activities-layer',
       '^activities/',
-      ['^domain/', '^db/', '^temporal/', '^documents/'],
-      'activities/ touch the world through db/, temporal/ and documents/.',
+      ['^domain/', '^db/', '^temporal/', '^documents/', '^workflows/messages\\.ts$'],
+      'activities/ touch the world through db/, temporal/ and documents/; they read message types.',
     ),
     ...onlyImports(
       'temporal-layer',
       '^temporal/',
-      ['^domain/', '^workflows/messages\\.ts$', '^workflows/ids\\.ts$'],
+      ['^domain/', '^workflows/messages\\.ts$', '^workflows/ids\\.ts$', '^workflows/search-attributes\\.ts$'],
       'temporal/ starts and reopens workflows by their messages and ids, never their code.',
     ),
     ...onlyImports(
@@ -93,7 +93,15 @@ module.exports = {
     ...onlyImports(
       'api-layer',
       '^api/',
-      ['^domain/', '^db/', '^temporal/', '^documents/', '^workflows/messages\\.ts$', ...PROCESS_LEAVES],
+      [
+        '^domain/',
+        '^db/',
+        '^temporal/',
+        '^documents/',
+        '^workflows/messages\\.ts$',
+        '^workflows/(era-)?ids\\.ts$',
+        ...PROCESS_LEAVES,
+      ],
       'api/ talks to workflows through their messages only.',
     ),
     ...onlyImports(

@@ -55,12 +55,3 @@ export function claimJson(deps: Pick<AppDeps, 'config'>, row: ClaimRow) {
 export function isoTimestamp(d: Date | string): string {
   return new Date(d).toISOString();
 }
-
-/**
- * The claim workflow's live state as the API shows it: the workflow's own `priority` is left out, so
- * the one priority a client sees is the work queue's `livePriority` (see `claimJson`).
- */
-export function liveStateJson<V extends { priority?: unknown }>(view: V): Omit<V, 'priority'> {
-  const { priority: _stored, ...rest } = view;
-  return rest;
-}

@@ -4,6 +4,9 @@
  */
 export const CLAIMS_TASK_QUEUE_DEFAULT = 'claims';
 
+/** The registered workflow type of the claim workflow: the name of `claimWorkflow`, checked by a unit test. */
+export const CLAIM_WORKFLOW_TYPE = 'claimWorkflow';
+
 export function claimWorkflowId(practiceId: string, claimId: string): string {
   return `claim-${practiceId}-${claimId}`;
 }

@@ -4,6 +4,7 @@
  * validators refuse what the current state forbids; the `state` query is the claim screen.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ClaimResumeRow } from '../activities/types.js';
 import type { DenialCategory, RecommendedAction } from '../domain/carc.js';
 import type { ClaimRef } from '../domain/claim.js';
 import type { ClaimStatus } from '../domain/claim-status.js';
@@ -202,3 +203,13 @@ export interface PatientBalanceResult {
 export const patientBalanceClosedSignal = defineSignal<[PatientBalanceResult]>('patientBalanceClosed');
 /** Sent by the child after each statement, payment, hold or plan change, so the claim screen is current. */
 export const patientBalanceProgressSignal = defineSignal<[PatientBalanceView]>('patientBalanceProgress');
+
+/**
+ * What a client starts or reopens a claim's run with: the claim and, for a closed claim reopened by a
+ * late remittance, its Postgres row. Continue-as-new carries the run's whole state instead (see
+ * `ClaimWorkflowInput` in workflows/claim/index.ts).
+ */
+export interface ClaimStartInput {
+  claim: ClaimRef;
+  resume?: { fromRow: ClaimResumeRow };
+}

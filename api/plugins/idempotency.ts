@@ -8,12 +8,8 @@
 import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
+import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from '../../db/idempotency.js';
 import type { Db } from '../../db/pool.js';
-import {
-  claimIdempotencyKey,
-  completeIdempotencyKey,
-  releaseIdempotencyKey,
-} from '../../db/idempotency.js';
 import type { App } from '../types.js';
 import { badRequest, conflict, unprocessable } from './problems.js';
 

@@ -10,6 +10,7 @@ import { claimEvents } from '../../db/claim-events.js';
 import { claimPostings, claimRefOf, getClaimLines, insertClaim, listClaims } from '../../db/claims.js';
 import type { ClaimRow } from '../../db/schema.js';
 import { carcText, rarcText } from '../../domain/carc.js';
+import type { ClaimStatus } from '../../domain/claim-status.js';
 import { isValidIsoDate } from '../../domain/dates.js';
 import { startClaim } from '../../temporal/claim-client.js';
 import { claimWorkflowId } from '../../workflows/ids.js';
@@ -20,7 +21,7 @@ import { type FieldError, unprocessable } from '../plugins/problems.js';
 import * as s from '../schemas/claims.js';
 import { PageOf, problemResponse, withExample } from '../schemas/common.js';
 import { type App, type AppDeps, INTAKE_ROLES, WORK_ROLES } from '../types.js';
-import { claimJson, isoTimestamp, liveStateJson } from '../views.js';
+import { claimJson, isoTimestamp } from '../views.js';
 import { TIMED_OUT, waitAtMost } from '../waits.js';
 
 /** How long the claim screen waits for the workflow's live state. */
@@ -288,7 +289,7 @@ export function claimRoutes(deps: AppDeps) {
             serviceDate: l.service_date,
           })),
           postings: postings.map(postingJson),
-          live: (live ? liveStateJson(live) : null) as Static<typeof s.ClaimDetail>['live'],
+          live: (live ?? null) as Static<typeof s.ClaimDetail>['live'],
           ...(live ? {} : { liveError: 'live workflow state is unavailable right now' }),
         };
       },

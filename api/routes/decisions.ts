@@ -22,7 +22,7 @@ import { conflict, type FieldError, Problem, unprocessable } from '../plugins/pr
 import { problemResponse, withExample } from '../schemas/common.js';
 import * as s from '../schemas/decisions.js';
 import { type App, type AppDeps, WORK_ROLES } from '../types.js';
-import { claimJson, liveStateJson } from '../views.js';
+import { claimJson } from '../views.js';
 import { DEFAULT_WAITS, TIMED_OUT, waitAtMost } from '../waits.js';
 
 /** What a decision came to: the new state, or accepted by the workflow and still being applied. */
@@ -160,9 +160,7 @@ export function decisionRoutes(deps: AppDeps) {
                 'the claim workflow accepted the decision and is still applying it; see the claim’s timeline',
             });
           }
-          return reply
-            .status(200)
-            .send({ claim: row, state: liveStateJson(outcome.state) as Static<typeof s.LiveState> });
+          return reply.status(200).send({ claim: row, state: outcome.state as Static<typeof s.LiveState> });
         },
       );
     };
@@ -172,12 +170,6 @@ export function decisionRoutes(deps: AppDeps) {
       s.ResubmitBody,
       m.resubmitCorrectedUpdate,
       'Send a corrected claim (frequency 7, or a new original after a rejection)',
-      // Transitional: the workflow's validator makes this same check and refuses with InvalidCorrection
-      // (mapped to the same 422 by refusalOf); until every deployed worker does, the route checks too.
-      (b) => {
-        const problem = correctionError(b.changes);
-        return problem ? [{ field: changePath(problem.field), message: problem.message }] : [];
-      },
     );
     decision('appeals', 'fileAppeal', s.AppealBody, m.fileAppealUpdate, 'File the next appeal level');
     decision(

@@ -21,10 +21,11 @@ import { followUp, statusChanged, submit } from './submission.js';
 
 export type { ClaimData } from './state.js';
 
+/** A client's start input (`ClaimStartInput`), or the whole state when the run continues as new. */
 export interface ClaimWorkflowInput {
   claim: m.ClaimRef;
   /** Present when continuing as new, or when a closed claim is reopened from its Postgres row. */
-  resume?: ClaimData | { fromRow: ClaimResumeRow };
+  resume?: ClaimData | NonNullable<m.ClaimStartInput['resume']>;
   /** Continue as new past this many history events even if the server has not suggested it. */
   historyBudget?: number;
 }
