@@ -21,7 +21,8 @@ const API_DESCRIPTION = [
   '`errors: [{ field, message }]` with JSON-pointer-like paths (`body/lines/0/chargeCents`).',
   'POSTs that create or decide honour `Idempotency-Key`: the same key and request get the stored answer',
   '(`Idempotent-Replayed: true`); the same key with a different request is refused with 422.',
-  'Lists are cursor-paginated: pass `nextCursor` back as `cursor`.',
+  'Lists are cursor-paginated: pass `nextCursor` back as `cursor`. Date and amount ranges are inclusive',
+  '(`from <= to`); an inverted one is 400. A method a known path does not have answers 405 with `Allow`.',
 ].join('\n');
 
 /** Methods whose requests may carry a body Fastify parses (so 413 and 415 are possible). */
