@@ -63,6 +63,23 @@ function badRequestDescription(base: string, ranges: readonly (readonly [string,
   return `${base}; also when ${ranges.map(([f, t]) => `\`${f}\` exceeds \`${t}\``).join(', or ')} (ranges are inclusive)`;
 }
 
+/**
+ * The query schema with each range's lower bound saying it must not exceed the upper one (a copy: the
+ * schema objects are shared). Validation is unchanged: the guards hook enforces the pairs.
+ */
+function withRangeNotes(querystring: unknown, ranges: readonly (readonly [string, string])[]): unknown {
+  const q = querystring as { properties?: Record<string, { description?: string }> } | undefined;
+  if (!q?.properties) return querystring;
+  const properties = { ...q.properties };
+  for (const [from, to] of ranges) {
+    const p = properties[from];
+    if (!p) continue;
+    const note = `must not exceed \`${to}\``;
+    properties[from] = { ...p, description: p.description ? `${p.description}; ${note}` : note };
+  }
+  return { ...q, properties };
+}
+
 export async function registerOpenApi(app: App): Promise<void> {
   app.addHook('onRoute', (route) => {
     const config = route.config ?? {};
@@ -93,6 +110,7 @@ export async function registerOpenApi(app: App): Promise<void> {
     }
     route.schema = {
       ...schema,
+      ...(ranges.length > 0 ? { querystring: withRangeNotes(schema.querystring, ranges) } : {}),
       description: [who, schema.description, rangeNote].filter(Boolean).join(' '),
       ...(config.idempotent ? { headers: schema.headers ?? IdempotencyHeaders } : {}),
       response,
