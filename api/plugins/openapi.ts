@@ -21,7 +21,8 @@ const API_DESCRIPTION = [
   '`errors: [{ field, message }]` with JSON-pointer-like paths (`body/lines/0/chargeCents`).',
   'POSTs that create or decide honour `Idempotency-Key`: the same key and request get the stored answer',
   '(`Idempotent-Replayed: true`); the same key with a different request is refused with 422.',
-  'Lists are cursor-paginated: pass `nextCursor` back as `cursor`.',
+  'Lists are cursor-paginated: pass `nextCursor` back as `cursor`. Date and amount ranges are inclusive',
+  '(`from <= to`); an inverted one is 400. A method a known path does not have answers 405 with `Allow`.',
 ].join('\n');
 
 /** Methods whose requests may carry a body Fastify parses (so 413 and 415 are possible). */
@@ -62,6 +63,23 @@ function badRequestDescription(base: string, ranges: readonly (readonly [string,
   return `${base}; also when ${ranges.map(([f, t]) => `\`${f}\` exceeds \`${t}\``).join(', or ')} (ranges are inclusive)`;
 }
 
+/**
+ * The query schema with each range's lower bound saying it must not exceed the upper one (a copy: the
+ * schema objects are shared). Validation is unchanged: the guards hook enforces the pairs.
+ */
+function withRangeNotes(querystring: unknown, ranges: readonly (readonly [string, string])[]): unknown {
+  const q = querystring as { properties?: Record<string, { description?: string }> } | undefined;
+  if (!q?.properties) return querystring;
+  const properties = { ...q.properties };
+  for (const [from, to] of ranges) {
+    const p = properties[from];
+    if (!p) continue;
+    const note = `must not exceed \`${to}\``;
+    properties[from] = { ...p, description: p.description ? `${p.description}; ${note}` : note };
+  }
+  return { ...q, properties };
+}
+
 export async function registerOpenApi(app: App): Promise<void> {
   app.addHook('onRoute', (route) => {
     const config = route.config ?? {};
@@ -92,6 +110,7 @@ export async function registerOpenApi(app: App): Promise<void> {
     }
     route.schema = {
       ...schema,
+      ...(ranges.length > 0 ? { querystring: withRangeNotes(schema.querystring, ranges) } : {}),
       description: [who, schema.description, rangeNote].filter(Boolean).join(' '),
       ...(config.idempotent ? { headers: schema.headers ?? IdempotencyHeaders } : {}),
       response,

@@ -28,9 +28,13 @@ import { DEFAULT_WAITS, TIMED_OUT, waitAtMost } from '../waits.js';
 /** What a decision came to: the new state, or accepted by the workflow and still being applied. */
 type DecisionOutcome = { kind: 'done'; state: m.ClaimView } | { kind: 'pending' };
 
-/** The path of a corrected field in the request (`body/changes/lines.1.units`). */
+/**
+ * The path of a corrected field in the request (`body/changes/lines.1.units`) from the field the
+ * validator names (`changes.lines.1.units`, or `changes` for the whole set).
+ */
 function changePath(field: string): string {
-  return field === 'changes' || field === '' ? 'body/changes' : `body/changes/${field}`;
+  const name = field.replace(/^changes\.?/, '');
+  return name === '' ? 'body/changes' : `body/changes/${name}`;
 }
 
 /** The corrected field an `InvalidCorrection` failure names (its first detail's `field`). */

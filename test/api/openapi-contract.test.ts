@@ -204,6 +204,7 @@ describe('ranges', () => {
     const op = byId(id);
     expect(op.responses['400']!.description).toContain(`\`${field}\` exceeds`);
     expect(op.description).toContain(`\`${field}\` <=`);
+    expect(op.parameters!.find((p) => p.name === field)!.description).toMatch(/must not exceed `\w+`/);
     // Inclusive: equal bounds are a valid range.
     const equal = url.replace(/(=2026-01-31|=499)/, url.includes('499') ? '=500' : '=2026-02-01');
     const ok = await ctx.app.inject({ method: 'GET', url: equal, headers: sunrise('supervisor') });
