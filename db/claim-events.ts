@@ -13,20 +13,8 @@ import { claimPriority, isWorklistClaim } from './sql-fragments.js';
 
 type DbOrTrx = Kysely<Database> | Transaction<Database>;
 
-/** One audit row; `data` is stored as JSON. */
-export interface ClaimEventRow {
-  eventKey: string;
-  claimUuid: string;
-  practiceId: string;
-  at: string;
-  actor: string;
-  kind: string;
-  fromStatus: ClaimStatus | null;
-  toStatus: ClaimStatus | null;
-  reason?: string;
-  data?: Record<string, unknown>;
-  requestId?: string;
-}
+/** One audit row (an event without the claims-row projection it is written with); `data` is stored as JSON. */
+export type ClaimEventRow = Omit<ClaimEventRecord, 'projection'>;
 
 /** Appends one audit event, once per event key; true when this call wrote it. */
 export async function appendClaimEvent(db: DbOrTrx, e: ClaimEventRow): Promise<boolean> {
