@@ -5,7 +5,6 @@
  * through it, keyed by `event_key` so a retried activity writes an event once.
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { ClaimStatus } from '../domain/claim-status.js';
 import type { Db } from './pool.js';
 import type { ClaimEventRecord } from './records.js';
 import type { Database } from './schema.js';
