@@ -8,8 +8,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { App } from './app.js';
+import type { FastifyRequest } from 'fastify';
+import type { App } from './types.js';
 
 /** web/dist next to this repository's api/ folder (also from dist/api when compiled). */
 export function defaultWebRoot(): string {
@@ -29,21 +29,19 @@ export function wantsConsolePage(req: FastifyRequest): boolean {
 }
 
 /**
- * Registers the console's static files; returns the SPA fallback for the not-found handler, or
- * undefined when the console is not built (the API still runs without it).
+ * Registers the console's static files and the SPA fallback: a browser navigation to a path no route
+ * has gets index.html (the console's router shows the page). Nothing happens when the console is not
+ * built (the API still runs without it).
  */
-export async function registerWebConsole(
-  app: App,
-  root: string,
-): Promise<((req: FastifyRequest, reply: FastifyReply) => FastifyReply) | undefined> {
+export async function registerWebConsole(app: App, root: string): Promise<void> {
   if (!existsSync(path.join(root, 'index.html'))) {
     app.log.info({ root }, 'console not built (npm run build:web): serving the API only');
-    return undefined;
+    return;
   }
   await app.register(fastifyStatic, { root, serve: false, index: false });
-  const page = (reply: FastifyReply) =>
-    reply.header('cache-control', 'no-cache').sendFile('index.html', root);
-  app.get('/', { schema: { hide: true }, config: { roles: 'public' } }, (_req, reply) => page(reply));
+  app.get('/', { schema: { hide: true }, config: { roles: 'public' } }, (_req, reply) =>
+    reply.header('cache-control', 'no-cache').sendFile('index.html', root),
+  );
   app.get('/assets/*', { schema: { hide: true }, config: { roles: 'public' } }, (req, reply) => {
     const file = (req.params as { '*': string })['*'];
     // Vite names assets by content hash: they never change under the same name.
@@ -51,5 +49,10 @@ export async function registerWebConsole(
       .header('cache-control', 'public, max-age=31536000, immutable')
       .sendFile(file, path.join(root, 'assets'));
   });
-  return (_req, reply) => page(reply);
+  // Runs before the not-found handler, so API clients still get their 404/405 problem answers.
+  app.addHook('onRequest', async (req, reply) => {
+    if (req.is404 && wantsConsolePage(req)) {
+      return reply.header('cache-control', 'no-cache').type('text/html').sendFile('index.html', root);
+    }
+  });
 }

@@ -15,3 +15,7 @@ export function ensureConsoleBuilt(log: (msg: string) => void): void {
   const res = spawnSync('npm', ['run', 'build:web'], { cwd: ROOT, stdio: 'inherit' });
   if (res.status !== 0) log('the console build failed: the API still runs, without the console');
 }
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  ensureConsoleBuilt((msg) => console.log(`[console-build] ${msg}`));
+}

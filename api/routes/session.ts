@@ -4,7 +4,6 @@
  * never says whether the email exists.
  */
 import { hash, verify } from '@node-rs/argon2';
-import { Type } from 'typebox';
 import {
   openSession,
   revokeSession,
@@ -13,11 +12,10 @@ import {
   touchSession,
 } from '../../db/sessions.js';
 import { findUserByEmail, findUserById, recentFailures, recordLoginAttempt } from '../../db/users.js';
-import type { App, AppDeps } from '../app.js';
-import { Problem } from '../errors.js';
-import { ProblemSchema } from '../responses.js';
+import { Problem } from '../plugins/problems.js';
+import { problemResponse } from '../schemas/common.js';
+import * as s from '../schemas/session.js';
 import {
-  CSRF_HEADER,
   clearSessionCookie,
   DEFAULT_SESSION_LIMITS,
   sessionPrincipal,
@@ -25,43 +23,11 @@ import {
   setSessionCookie,
 } from '../sessions/plugin.js';
 import { verifyTotp } from '../sessions/totp.js';
+import type { App, AppDeps } from '../types.js';
 
 /** Failed sign-ins within `LOCKOUT_WINDOW_MS` that lock the account until the window passes. */
 export const LOCKOUT_FAILURES = 5;
 export const LOCKOUT_WINDOW_MS = 15 * 60_000;
-
-const LoginBody = Type.Object(
-  {
-    email: Type.String({ minLength: 3, maxLength: 200 }),
-    password: Type.String({ minLength: 1, maxLength: 200 }),
-    totp: Type.Optional(
-      Type.String({ pattern: '^\\d{6}$', description: 'the 6-digit code of the authenticator app' }),
-    ),
-  },
-  { additionalProperties: false },
-);
-
-const SessionView = Type.Object(
-  {
-    user: Type.Object(
-      {
-        id: Type.String(),
-        email: Type.String(),
-        displayName: Type.String(),
-        role: Type.Union([Type.Literal('biller'), Type.Literal('supervisor'), Type.Literal('admin')]),
-        practiceIds: Type.Array(Type.String()),
-        totpRequired: Type.Boolean(),
-      },
-      { additionalProperties: false },
-    ),
-    csrfToken: Type.String({ description: `send it as \`${CSRF_HEADER}\` on every state-changing request` }),
-    expiresAt: Type.String({ format: 'date-time', description: 'the absolute end of the session' }),
-    idleTimeoutSeconds: Type.Integer(),
-  },
-  { additionalProperties: false },
-);
-
-const errors = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 429: ProblemSchema };
 
 // A real argon2id hash to verify against when the email is unknown, so both cases take the same time.
 const decoyHash = hash('not-a-password-anyone-has');
@@ -91,7 +57,7 @@ export function sessionRoutes(deps: AppDeps) {
       '/session',
       {
         schema: {
-          body: LoginBody,
+          body: s.LoginBody,
           tags: ['session'],
           operationId: 'signIn',
           summary: 'Sign in to the console: email, password and (where required) a TOTP code',
@@ -100,7 +66,10 @@ export function sessionRoutes(deps: AppDeps) {
             'credentials are wrong (`totpRequired: true` when only the code is missing or wrong); 429 ' +
             `after ${LOCKOUT_FAILURES} failures within ${LOCKOUT_WINDOW_MS / 60_000} minutes.`,
           security: [],
-          response: { 200: SessionView, ...errors },
+          response: {
+            200: s.SessionView,
+            401: problemResponse('wrong credentials, or the TOTP code is missing or wrong (`totpRequired`)'),
+          },
         },
         config: { roles: 'public' },
       },
@@ -162,7 +131,7 @@ export function sessionRoutes(deps: AppDeps) {
           operationId: 'getSession',
           summary: 'The signed-in user, their practices and the session’s CSRF token',
           security: [],
-          response: { 200: SessionView, ...errors },
+          response: { 200: s.SessionView, 401: problemResponse('not signed in, or the session has expired') },
         },
         config: { roles: 'public' },
       },
@@ -183,8 +152,8 @@ export function sessionRoutes(deps: AppDeps) {
           summary: 'Sign out: ends this session',
           security: [],
           response: {
-            200: Type.Object({ signedOut: Type.Boolean() }, { additionalProperties: false }),
-            ...errors,
+            200: s.SignedOut,
+            403: problemResponse('the session’s CSRF token is missing or wrong'),
           },
         },
         config: { roles: 'public' },
@@ -207,8 +176,9 @@ export function sessionRoutes(deps: AppDeps) {
           summary: 'End every session of the signed-in user, on every device',
           security: [],
           response: {
-            200: Type.Object({ revoked: Type.Integer() }, { additionalProperties: false }),
-            ...errors,
+            200: s.SignedOutEverywhere,
+            401: problemResponse('not signed in, or the session has expired'),
+            403: problemResponse('the session’s CSRF token is missing or wrong'),
           },
         },
         config: { roles: 'public' },

@@ -4,50 +4,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import { hash } from '@node-rs/argon2';
-import { Type } from 'typebox';
 import { revokeUserSessions } from '../../db/sessions.js';
-import {
-  disableUser,
-  findUserByEmail,
-  generateTotpSecret,
-  listUsers,
-  USER_ROLES,
-  upsertUser,
-} from '../../db/users.js';
-import type { App, AppDeps } from '../app.js';
-import { conflict, notFound } from '../errors.js';
-import * as r from '../responses.js';
+import { disableUser, findUserByEmail, generateTotpSecret, listUsers, upsertUser } from '../../db/users.js';
+import { forbiddenPractice } from '../plugins/auth.js';
+import { conflict, notFound } from '../plugins/problems.js';
+import { problemResponse } from '../schemas/common.js';
+import * as s from '../schemas/users.js';
 import { otpauthUri } from '../sessions/totp.js';
-import { forbiddenPractice } from '../views.js';
-
-const Role = Type.Union([Type.Literal('biller'), Type.Literal('supervisor'), Type.Literal('admin')], {
-  description: `one of ${USER_ROLES.join(', ')}`,
-});
-const UserView = Type.Object(
-  {
-    id: Type.String(),
-    email: Type.String(),
-    displayName: Type.String(),
-    role: Role,
-    practiceIds: Type.Array(Type.String()),
-    totpEnrolled: Type.Boolean(),
-    disabled: Type.Boolean(),
-  },
-  { additionalProperties: false },
-);
-
-const CreateUser = Type.Object(
-  {
-    email: Type.String({ format: 'email', maxLength: 200 }),
-    displayName: Type.String({ minLength: 1, maxLength: 100 }),
-    role: Role,
-    practiceIds: Type.Array(Type.String({ pattern: '^[a-z0-9-]{1,20}$' }), { minItems: 1, maxItems: 50 }),
-    totp: Type.Optional(
-      Type.Boolean({ description: 'enrol TOTP now (always for supervisors and admins)', default: true }),
-    ),
-  },
-  { additionalProperties: false },
-);
+import type { App, AppDeps } from '../types.js';
 
 export function userRoutes(deps: AppDeps) {
   return async function routes(app: App): Promise<void> {
@@ -58,10 +22,7 @@ export function userRoutes(deps: AppDeps) {
           tags: ['users'],
           operationId: 'listUsers',
           summary: 'Console users whose practices are all among the caller’s',
-          response: {
-            200: Type.Object({ items: Type.Array(UserView) }, { additionalProperties: false }),
-            ...r.problemResponses,
-          },
+          response: { 200: s.UserList },
         },
         config: { roles: ['supervisor', 'admin'] },
       },
@@ -72,23 +33,11 @@ export function userRoutes(deps: AppDeps) {
       '/users',
       {
         schema: {
-          body: CreateUser,
+          body: s.CreateUserBody,
           tags: ['users'],
           operationId: 'createUser',
           summary: 'Add a console user: the first password and TOTP secret are in this answer only',
-          response: {
-            201: Type.Object(
-              {
-                user: UserView,
-                password: Type.String(),
-                totpSecret: Type.Union([Type.String(), Type.Null()]),
-                otpauthUri: Type.Union([Type.String(), Type.Null()]),
-              },
-              { additionalProperties: false },
-            ),
-            409: r.ProblemSchema,
-            ...r.problemResponses,
-          },
+          response: { 201: s.CreatedUser, 409: problemResponse('a user with this email exists') },
         },
         config: { roles: ['admin'], idempotent: true },
       },
@@ -123,20 +72,11 @@ export function userRoutes(deps: AppDeps) {
       '/users/:id',
       {
         schema: {
-          params: Type.Object(
-            { id: Type.String({ minLength: 1, maxLength: 100 }) },
-            { additionalProperties: false },
-          ),
+          params: s.UserParams,
           tags: ['users'],
           operationId: 'disableUser',
           summary: 'Disable a console user and end all their sessions',
-          response: {
-            200: Type.Object(
-              { user: UserView, sessionsEnded: Type.Integer() },
-              { additionalProperties: false },
-            ),
-            ...r.problemResponses,
-          },
+          response: { 200: s.DisabledUser },
         },
         config: { roles: ['admin'] },
       },

@@ -9,7 +9,7 @@ import type { Principal } from '../../db/api-keys.js';
 import type { Db } from '../../db/pool.js';
 import { hashSessionToken, type SessionLimits, touchSession } from '../../db/sessions.js';
 import { findUserById, principalOfUser } from '../../db/users.js';
-import { Problem } from '../errors.js';
+import { Problem } from '../plugins/problems.js';
 
 export const SESSION_COOKIE = 'dd_session';
 export const CSRF_HEADER = 'x-csrf-token';

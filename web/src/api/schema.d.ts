@@ -12,36 +12,7 @@ export interface paths {
          * This API’s OpenAPI 3.1 document
          * @description Public.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            openapi: string;
-                            info: {
-                                [key: string]: unknown;
-                            };
-                            paths: {
-                                [key: string]: unknown;
-                            };
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getOpenApiDocument"];
         put?: never;
         post?: never;
         delete?: never;
@@ -61,32 +32,7 @@ export interface paths {
          * The API process is alive
          * @description Public.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            status: string;
-                            /** @description dependency -> ok | unavailable */
-                            checks?: {
-                                [key: string]: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getLiveness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -106,47 +52,7 @@ export interface paths {
          * Postgres and Temporal are reachable
          * @description Public.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            status: string;
-                            /** @description dependency -> ok | unavailable */
-                            checks?: {
-                                [key: string]: string;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            status: string;
-                            /** @description dependency -> ok | unavailable */
-                            checks?: {
-                                [key: string]: string;
-                            };
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getReadiness"];
         put?: never;
         post?: never;
         delete?: never;
@@ -164,564 +70,15 @@ export interface paths {
         };
         /**
          * Claims of the caller’s practices, newest first, filtered and cursor-paginated
-         * @description Roles: biller, supervisor, admin. Array filters (status, payerId, denialCategory) take repeated parameters and mean "any of". A practiceId the key does not hold answers 403.
+         * @description Roles: biller, supervisor, admin. Array filters (status, payerId, denialCategory) take repeated parameters and mean "any of". A practiceId the key does not hold answers 403. Ranges are inclusive and must not be inverted: `createdFrom` <= `createdTo`, `dateOfServiceFrom` <= `dateOfServiceTo`, `deniedFrom` <= `deniedTo`, `minOpenBalanceCents` <= `maxOpenBalanceCents` (else 400).
          */
-        get: {
-            parameters: {
-                query?: {
-                    practiceId?: string;
-                    status?: ("SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF")[];
-                    payerId?: string[];
-                    denialCategory?: ("ELIGIBILITY" | "COORDINATION_OF_BENEFITS" | "AUTHORIZATION" | "CODING" | "BUNDLING" | "MEDICAL_NECESSITY" | "MISSING_INFORMATION" | "TIMELY_FILING" | "DUPLICATE" | "NON_COVERED" | "CREDENTIALING" | "OTHER")[];
-                    assignedTo?: string;
-                    unassigned?: boolean;
-                    escalated?: boolean;
-                    /** @description YYYY-MM-DD (inclusive) */
-                    createdFrom?: string;
-                    /** @description YYYY-MM-DD (inclusive) */
-                    createdTo?: string;
-                    /** @description YYYY-MM-DD (inclusive) */
-                    dateOfServiceFrom?: string;
-                    /** @description YYYY-MM-DD (inclusive) */
-                    dateOfServiceTo?: string;
-                    /** @description YYYY-MM-DD (inclusive) */
-                    deniedFrom?: string;
-                    /** @description YYYY-MM-DD (inclusive) */
-                    deniedTo?: string;
-                    minOpenBalanceCents?: number;
-                    maxOpenBalanceCents?: number;
-                    /** @description the `nextCursor` of the previous page */
-                    cursor?: string;
-                    limit?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                /** Format: uuid */
-                                id: string;
-                                practiceId: string;
-                                claimId: string;
-                                payerId: string;
-                                /** @enum {unknown} */
-                                status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
-                                workflowId: string;
-                                /** @description the claim workflow in the Temporal Web UI */
-                                temporalUiUrl: string;
-                                /** Format: date */
-                                dateOfService: string;
-                                /** @description integer cents */
-                                totalChargeCents: number;
-                                /** @description integer cents */
-                                paidCents: number;
-                                /** @description integer cents */
-                                adjustmentCents: number;
-                                /** @description integer cents */
-                                patientResponsibilityCents: number;
-                                /** @description integer cents */
-                                patientPaidCents: number;
-                                /** @description integer cents */
-                                writtenOffCents: number;
-                                /** @description integer cents */
-                                openBalanceCents: number;
-                                denialCategory: string | null;
-                                recommendedAction: string | null;
-                                assignedTo: string | null;
-                                escalated: boolean;
-                                /** @description priority stored by the workflow at the claim’s last change */
-                                priority: number;
-                                nextDeadline: string | null;
-                                payerClaimNumber: string | null;
-                                submittedAt: string | null;
-                                firstDeniedAt: string | null;
-                                firstActionAt: string | null;
-                                /** Format: date-time */
-                                lastActivityAt: string;
-                                /** Format: date-time */
-                                createdAt: string;
-                            }[];
-                            nextCursor: string | null;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listClaims"];
         put?: never;
         /**
          * Submit a claim: stores it and starts its workflow
          * @description Roles: biller, supervisor, admin, integration. 201 when new, 200 when the claim id is already known.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description repeat a request safely: the same key and request get the stored answer; another request with it, 422 */
-                    "idempotency-key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        practiceId: string;
-                        /** @description the practice’s claim id; sent as CLM01 */
-                        claimId: string;
-                        payerId: string;
-                        billingProviderNpi: string;
-                        /**
-                         * Format: date
-                         * @description calendar date, YYYY-MM-DD
-                         */
-                        dateOfService: string;
-                        patient: {
-                            externalId: string;
-                            firstName: string;
-                            lastName: string;
-                            /**
-                             * Format: date
-                             * @description calendar date, YYYY-MM-DD
-                             */
-                            birthDate: string;
-                            memberId: string;
-                            /** Format: email */
-                            email?: string;
-                        };
-                        diagnosisCodes: string[];
-                        lines: {
-                            /** @description CPT/HCPCS code */
-                            procedureCode: string;
-                            /** @default [] */
-                            modifiers: string[];
-                            units: number;
-                            /** @description integer cents, > 0 */
-                            chargeCents: number;
-                            /**
-                             * Format: date
-                             * @description calendar date, YYYY-MM-DD
-                             */
-                            serviceDate?: string;
-                            /**
-                             * @default [
-                             *       1
-                             *     ]
-                             */
-                            diagnosisPointers: number[];
-                        }[];
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            id: string;
-                            practiceId: string;
-                            claimId: string;
-                            payerId: string;
-                            /** @enum {unknown} */
-                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
-                            workflowId: string;
-                            /** @description the claim workflow in the Temporal Web UI */
-                            temporalUiUrl: string;
-                            /** Format: date */
-                            dateOfService: string;
-                            /** @description integer cents */
-                            totalChargeCents: number;
-                            /** @description integer cents */
-                            paidCents: number;
-                            /** @description integer cents */
-                            adjustmentCents: number;
-                            /** @description integer cents */
-                            patientResponsibilityCents: number;
-                            /** @description integer cents */
-                            patientPaidCents: number;
-                            /** @description integer cents */
-                            writtenOffCents: number;
-                            /** @description integer cents */
-                            openBalanceCents: number;
-                            denialCategory: string | null;
-                            recommendedAction: string | null;
-                            assignedTo: string | null;
-                            escalated: boolean;
-                            /** @description priority stored by the workflow at the claim’s last change */
-                            priority: number;
-                            nextDeadline: string | null;
-                            payerClaimNumber: string | null;
-                            submittedAt: string | null;
-                            firstDeniedAt: string | null;
-                            firstActionAt: string | null;
-                            /** Format: date-time */
-                            lastActivityAt: string;
-                            /** Format: date-time */
-                            createdAt: string;
-                            created: boolean;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            id: string;
-                            practiceId: string;
-                            claimId: string;
-                            payerId: string;
-                            /** @enum {unknown} */
-                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
-                            workflowId: string;
-                            /** @description the claim workflow in the Temporal Web UI */
-                            temporalUiUrl: string;
-                            /** Format: date */
-                            dateOfService: string;
-                            /** @description integer cents */
-                            totalChargeCents: number;
-                            /** @description integer cents */
-                            paidCents: number;
-                            /** @description integer cents */
-                            adjustmentCents: number;
-                            /** @description integer cents */
-                            patientResponsibilityCents: number;
-                            /** @description integer cents */
-                            patientPaidCents: number;
-                            /** @description integer cents */
-                            writtenOffCents: number;
-                            /** @description integer cents */
-                            openBalanceCents: number;
-                            denialCategory: string | null;
-                            recommendedAction: string | null;
-                            assignedTo: string | null;
-                            escalated: boolean;
-                            /** @description priority stored by the workflow at the claim’s last change */
-                            priority: number;
-                            nextDeadline: string | null;
-                            payerClaimNumber: string | null;
-                            submittedAt: string | null;
-                            firstDeniedAt: string | null;
-                            firstActionAt: string | null;
-                            /** Format: date-time */
-                            lastActivityAt: string;
-                            /** Format: date-time */
-                            createdAt: string;
-                            created: boolean;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["createClaim"];
         delete?: never;
         options?: never;
         head?: never;
@@ -741,260 +98,7 @@ export interface paths {
          * Submit up to 100 claims; each is validated, stored and started on its own
          * @description Roles: biller, supervisor, admin, integration. Always 200 once the envelope is valid: read `results` (one per item, in order). An item is stored whole or not at all; a refused item never affects another. After a 5xx some items may be stored: sending the same batch again is safe (known claim ids answer `exists` and get their workflow started).
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description repeat a request safely: the same key and request get the stored answer; another request with it, 422 */
-                    "idempotency-key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        claims: {
-                            [key: string]: unknown;
-                        }[];
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @description items stored (new or already known) */
-                            accepted: number;
-                            refused: number;
-                            results: {
-                                index: number;
-                                outcome: "created" | "exists" | "invalid" | "forbidden";
-                                claim?: {
-                                    /** Format: uuid */
-                                    id: string;
-                                    practiceId: string;
-                                    claimId: string;
-                                    payerId: string;
-                                    /** @enum {unknown} */
-                                    status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
-                                    workflowId: string;
-                                    /** @description the claim workflow in the Temporal Web UI */
-                                    temporalUiUrl: string;
-                                    /** Format: date */
-                                    dateOfService: string;
-                                    /** @description integer cents */
-                                    totalChargeCents: number;
-                                    /** @description integer cents */
-                                    paidCents: number;
-                                    /** @description integer cents */
-                                    adjustmentCents: number;
-                                    /** @description integer cents */
-                                    patientResponsibilityCents: number;
-                                    /** @description integer cents */
-                                    patientPaidCents: number;
-                                    /** @description integer cents */
-                                    writtenOffCents: number;
-                                    /** @description integer cents */
-                                    openBalanceCents: number;
-                                    denialCategory: string | null;
-                                    recommendedAction: string | null;
-                                    assignedTo: string | null;
-                                    escalated: boolean;
-                                    /** @description priority stored by the workflow at the claim’s last change */
-                                    priority: number;
-                                    nextDeadline: string | null;
-                                    payerClaimNumber: string | null;
-                                    submittedAt: string | null;
-                                    firstDeniedAt: string | null;
-                                    firstActionAt: string | null;
-                                    /** Format: date-time */
-                                    lastActivityAt: string;
-                                    /** Format: date-time */
-                                    createdAt: string;
-                                };
-                                errors?: {
-                                    field: string;
-                                    message: string;
-                                }[];
-                            }[];
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["submitClaimBatch"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1012,251 +116,7 @@ export interface paths {
          * A claim with its lines, postings (CARC/RARC with plain-language text) and live workflow state
          * @description Roles: biller, supervisor, admin. Another practice’s claim answers 404.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            id: string;
-                            practiceId: string;
-                            claimId: string;
-                            payerId: string;
-                            /** @enum {unknown} */
-                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
-                            workflowId: string;
-                            /** @description the claim workflow in the Temporal Web UI */
-                            temporalUiUrl: string;
-                            /** Format: date */
-                            dateOfService: string;
-                            /** @description integer cents */
-                            totalChargeCents: number;
-                            /** @description integer cents */
-                            paidCents: number;
-                            /** @description integer cents */
-                            adjustmentCents: number;
-                            /** @description integer cents */
-                            patientResponsibilityCents: number;
-                            /** @description integer cents */
-                            patientPaidCents: number;
-                            /** @description integer cents */
-                            writtenOffCents: number;
-                            /** @description integer cents */
-                            openBalanceCents: number;
-                            denialCategory: string | null;
-                            recommendedAction: string | null;
-                            assignedTo: string | null;
-                            escalated: boolean;
-                            /** @description priority stored by the workflow at the claim’s last change */
-                            priority: number;
-                            nextDeadline: string | null;
-                            payerClaimNumber: string | null;
-                            submittedAt: string | null;
-                            firstDeniedAt: string | null;
-                            firstActionAt: string | null;
-                            /** Format: date-time */
-                            lastActivityAt: string;
-                            /** Format: date-time */
-                            createdAt: string;
-                            lines: {
-                                lineNumber: number;
-                                procedureCode: string;
-                                modifiers: string[];
-                                units: number;
-                                /** @description integer cents */
-                                chargeCents: number;
-                                /** Format: date */
-                                serviceDate: string;
-                            }[];
-                            postings: {
-                                /** Format: uuid */
-                                id: string;
-                                payerId: string;
-                                traceNumber: string;
-                                /** Format: date */
-                                paymentDate: string;
-                                payerClaimNumber: string;
-                                statusCode: string;
-                                isReversal: boolean;
-                                /** @description integer cents */
-                                chargeCents: number;
-                                /** @description integer cents */
-                                paidCents: number;
-                                /** @description integer cents */
-                                patientResponsibilityCents: number;
-                                remarks: {
-                                    code: string;
-                                    text: string;
-                                }[];
-                                /** Format: date-time */
-                                postedAt: string;
-                                adjustments: {
-                                    lineNumber: number | null;
-                                    procedureCode: string | null;
-                                    group: string;
-                                    reason: {
-                                        code: string;
-                                        text: string;
-                                    };
-                                    /** @description integer cents */
-                                    amountCents: number;
-                                    remarks: {
-                                        code: string;
-                                        text: string;
-                                    }[];
-                                }[];
-                            }[];
-                            live: ({
-                                status: string;
-                                workflowId: string;
-                            } & {
-                                [key: string]: unknown;
-                            }) | null;
-                            liveError?: string;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getClaim"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1276,173 +136,7 @@ export interface paths {
          * The claim’s timeline: every audit event (claim_events) in order, with actor and request id
          * @description Roles: biller, supervisor, admin.
          */
-        get: {
-            parameters: {
-                query?: {
-                    /** @description the `nextCursor` of the previous page */
-                    cursor?: string;
-                    limit?: number;
-                };
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                /** @description event sequence id (ascending) */
-                                id: string;
-                                /** Format: date-time */
-                                at: string;
-                                actor: string;
-                                kind: string;
-                                fromStatus: string | null;
-                                toStatus: string | null;
-                                reason: string | null;
-                                data: unknown;
-                                requestId: string | null;
-                            }[];
-                            nextCursor: string | null;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listClaimEvents"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1464,338 +158,7 @@ export interface paths {
          * Send a corrected claim (frequency 7, or a new original after a rejection)
          * @description Roles: biller, supervisor, admin. A Temporal update: answers the claim and its new state, or 409 with the reason the workflow refused the decision. 202 when the workflow accepted it but is still applying it (e.g. waiting on the payer); 503 when the workflow did not take it in time (send it again: with the same Idempotency-Key it is never applied twice). The caller and request id are recorded in the timeline.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description repeat a request safely: the same key and request get the stored answer; another request with it, 422 */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        reason: string;
-                        changes: {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            claim: {
-                                /** Format: uuid */
-                                id: string;
-                                practiceId: string;
-                                claimId: string;
-                                payerId: string;
-                                /** @enum {unknown} */
-                                status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
-                                workflowId: string;
-                                /** @description the claim workflow in the Temporal Web UI */
-                                temporalUiUrl: string;
-                                /** Format: date */
-                                dateOfService: string;
-                                /** @description integer cents */
-                                totalChargeCents: number;
-                                /** @description integer cents */
-                                paidCents: number;
-                                /** @description integer cents */
-                                adjustmentCents: number;
-                                /** @description integer cents */
-                                patientResponsibilityCents: number;
-                                /** @description integer cents */
-                                patientPaidCents: number;
-                                /** @description integer cents */
-                                writtenOffCents: number;
-                                /** @description integer cents */
-                                openBalanceCents: number;
-                                denialCategory: string | null;
-                                recommendedAction: string | null;
-                                assignedTo: string | null;
-                                escalated: boolean;
-                                /** @description priority stored by the workflow at the claim’s last change */
-                                priority: number;
-                                nextDeadline: string | null;
-                                payerClaimNumber: string | null;
-                                submittedAt: string | null;
-                                firstDeniedAt: string | null;
-                                firstActionAt: string | null;
-                                /** Format: date-time */
-                                lastActivityAt: string;
-                                /** Format: date-time */
-                                createdAt: string;
-                            };
-                            /** @description the claim workflow’s `state` query (ClaimView) */
-                            state: {
-                                status: string;
-                                workflowId: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {boolean} */
-                            accepted: true;
-                            /** @description the Temporal update id */
-                            updateId: string;
-                            claim: {
-                                /** Format: uuid */
-                                id: string;
-                                practiceId: string;
-                                claimId: string;
-                                payerId: string;
-                                /** @enum {unknown} */
-                                status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
-                                workflowId: string;
-                                /** @description the claim workflow in the Temporal Web UI */
-                                temporalUiUrl: string;
-                                /** Format: date */
-                                dateOfService: string;
-                                /** @description integer cents */
-                                totalChargeCents: number;
-                                /** @description integer cents */
-                                paidCents: number;
-                                /** @description integer cents */
-                                adjustmentCents: number;
-                                /** @description integer cents */
-                                patientResponsibilityCents: number;
-                                /** @description integer cents */
-                                patientPaidCents: number;
-                                /** @description integer cents */
-                                writtenOffCents: number;
-                                /** @description integer cents */
-                                openBalanceCents: number;
-                                denialCategory: string | null;
-                                recommendedAction: string | null;
-                                assignedTo: string | null;
-                                escalated: boolean;
-                                /** @description priority stored by the workflow at the claim’s last change */
-                                priority: number;
-                                nextDeadline: string | null;
-                                payerClaimNumber: string | null;
-                                submittedAt: string | null;
-                                firstDeniedAt: string | null;
-                                firstActionAt: string | null;
-                                /** Format: date-time */
-                                lastActivityAt: string;
-                                /** Format: date-time */
-                                createdAt: string;
-                            };
-                            detail: string;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["resubmitCorrectedClaim"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1815,337 +178,7 @@ export interface paths {
          * File the next appeal level
          * @description Roles: biller, supervisor, admin. A Temporal update: answers the claim and its new state, or 409 with the reason the workflow refused the decision. 202 when the workflow accepted it but is still applying it (e.g. waiting on the payer); 503 when the workflow did not take it in time (send it again: with the same Idempotency-Key it is never applied twice). The caller and request id are recorded in the timeline.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description repeat a request safely: the same key and request get the stored answer; another request with it, 422 */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        grounds: string;
-                        /** @default [] */
-                        attachments: string[];
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            claim: {
-                                /** Format: uuid */
-                                id: string;
-                                practiceId: string;
-                                claimId: string;
-                                payerId: string;
-                                /** @enum {unknown} */
-                                status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
-                                workflowId: string;
-                                /** @description the claim workflow in the Temporal Web UI */
-                                temporalUiUrl: string;
-                                /** Format: date */
-                                dateOfService: string;
-                                /** @description integer cents */
-                                totalChargeCents: number;
-                                /** @description integer cents */
-                                paidCents: number;
-                                /** @description integer cents */
-                                adjustmentCents: number;
-                                /** @description integer cents */
-                                patientResponsibilityCents: number;
-                                /** @description integer cents */
-                                patientPaidCents: number;
-                                /** @description integer cents */
-                                writtenOffCents: number;
-                                /** @description integer cents */
-                                openBalanceCents: number;
-                                denialCategory: string | null;
-                                recommendedAction: string | null;
-                                assignedTo: string | null;
-                                escalated: boolean;
-                                /** @description priority stored by the workflow at the claim’s last change */
-                                priority: number;
-                                nextDeadline: string | null;
-                                payerClaimNumber: string | null;
-                                submittedAt: string | null;
-                                firstDeniedAt: string | null;
-                                firstActionAt: string | null;
-                                /** Format: date-time */
-                                lastActivityAt: string;
-                                /** Format: date-time */
-                                createdAt: string;
-                            };
-                            /** @description the claim workflow’s `state` query (ClaimView) */
-                            state: {
-                                status: string;
-                                workflowId: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {boolean} */
-                            accepted: true;
-                            /** @description the Temporal update id */
-                            updateId: string;
-                            claim: {
-                                /** Format: uuid */
-                                id: string;
-                                practiceId: string;
-                                claimId: string;
-                                payerId: string;
-                                /** @enum {unknown} */
-                                status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
-                                workflowId: string;
-                                /** @description the claim workflow in the Temporal Web UI */
-                                temporalUiUrl: string;
-                                /** Format: date */
-                                dateOfService: string;
-                                /** @description integer cents */
-                                totalChargeCents: number;
-                                /** @description integer cents */
-                                paidCents: number;
-                                /** @description integer cents */
-                                adjustmentCents: number;
-                                /** @description integer cents */
-                                patientResponsibilityCents: number;
-                                /** @description integer cents */
-                                patientPaidCents: number;
-                                /** @description integer cents */
-                                writtenOffCents: number;
-                                /** @description integer cents */
-                                openBalanceCents: number;
-                                denialCategory: string | null;
-                                recommendedAction: string | null;
-                                assignedTo: string | null;
-                                escalated: boolean;
-                                /** @description priority stored by the workflow at the claim’s last change */
-                                priority: number;
-                                nextDeadline: string | null;
-                                payerClaimNumber: string | null;
-                                submittedAt: string | null;
-                                firstDeniedAt: string | null;
-                                firstActionAt: string | null;
-                                /** Format: date-time */
-                                lastActivityAt: string;
-                                /** Format: date-time */
-                                createdAt: string;
-                            };
-                            detail: string;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["fileAppeal"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2165,338 +198,7 @@ export interface paths {
          * Record the payer’s appeal decision
          * @description Roles: biller, supervisor, admin. A Temporal update: answers the claim and its new state, or 409 with the reason the workflow refused the decision. 202 when the workflow accepted it but is still applying it (e.g. waiting on the payer); 503 when the workflow did not take it in time (send it again: with the same Idempotency-Key it is never applied twice). The caller and request id are recorded in the timeline.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description repeat a request safely: the same key and request get the stored answer; another request with it, 422 */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        outcome: "overturned" | "upheld";
-                        reason?: string;
-                        /** Format: date-time */
-                        decidedAt?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            claim: {
-                                /** Format: uuid */
-                                id: string;
-                                practiceId: string;
-                                claimId: string;
-                                payerId: string;
-                                /** @enum {unknown} */
-                                status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
-                                workflowId: string;
-                                /** @description the claim workflow in the Temporal Web UI */
-                                temporalUiUrl: string;
-                                /** Format: date */
-                                dateOfService: string;
-                                /** @description integer cents */
-                                totalChargeCents: number;
-                                /** @description integer cents */
-                                paidCents: number;
-                                /** @description integer cents */
-                                adjustmentCents: number;
-                                /** @description integer cents */
-                                patientResponsibilityCents: number;
-                                /** @description integer cents */
-                                patientPaidCents: number;
-                                /** @description integer cents */
-                                writtenOffCents: number;
-                                /** @description integer cents */
-                                openBalanceCents: number;
-                                denialCategory: string | null;
-                                recommendedAction: string | null;
-                                assignedTo: string | null;
-                                escalated: boolean;
-                                /** @description priority stored by the workflow at the claim’s last change */
-                                priority: number;
-                                nextDeadline: string | null;
-                                payerClaimNumber: string | null;
-                                submittedAt: string | null;
-                                firstDeniedAt: string | null;
-                                firstActionAt: string | null;
-                                /** Format: date-time */
-                                lastActivityAt: string;
-                                /** Format: date-time */
-                                createdAt: string;
-                            };
-                            /** @description the claim workflow’s `state` query (ClaimView) */
-                            state: {
-                                status: string;
-                                workflowId: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {boolean} */
-                            accepted: true;
-                            /** @description the Temporal update id */
-                            updateId: string;
-                            claim: {
-                                /** Format: uuid */
-                                id: string;
-                                practiceId: string;
-                                claimId: string;
-                                payerId: string;
-                                /** @enum {unknown} */
-                                status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
-                                workflowId: string;
-                                /** @description the claim workflow in the Temporal Web UI */
-                                temporalUiUrl: string;
-                                /** Format: date */
-                                dateOfService: string;
-                                /** @description integer cents */
-                                totalChargeCents: number;
-                                /** @description integer cents */
-                                paidCents: number;
-                                /** @description integer cents */
-                                adjustmentCents: number;
-                                /** @description integer cents */
-                                patientResponsibilityCents: number;
-                                /** @description integer cents */
-                                patientPaidCents: number;
-                                /** @description integer cents */
-                                writtenOffCents: number;
-                                /** @description integer cents */
-                                openBalanceCents: number;
-                                denialCategory: string | null;
-                                recommendedAction: string | null;
-                                assignedTo: string | null;
-                                escalated: boolean;
-                                /** @description priority stored by the workflow at the claim’s last change */
-                                priority: number;
-                                nextDeadline: string | null;
-                                payerClaimNumber: string | null;
-                                submittedAt: string | null;
-                                firstDeniedAt: string | null;
-                                firstActionAt: string | null;
-                                /** Format: date-time */
-                                lastActivityAt: string;
-                                /** Format: date-time */
-                                createdAt: string;
-                            };
-                            detail: string;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["recordAppealDecision"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2516,336 +218,7 @@ export interface paths {
          * Write off the open balance
          * @description Roles: biller, supervisor, admin. A Temporal update: answers the claim and its new state, or 409 with the reason the workflow refused the decision. 202 when the workflow accepted it but is still applying it (e.g. waiting on the payer); 503 when the workflow did not take it in time (send it again: with the same Idempotency-Key it is never applied twice). The caller and request id are recorded in the timeline.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description repeat a request safely: the same key and request get the stored answer; another request with it, 422 */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        reasonCode: "SMALL_BALANCE" | "TIMELY_FILING" | "BAD_DEBT" | "NON_COVERED" | "ADMINISTRATIVE" | "BUNDLED" | "CHARITY";
-                        note?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            claim: {
-                                /** Format: uuid */
-                                id: string;
-                                practiceId: string;
-                                claimId: string;
-                                payerId: string;
-                                /** @enum {unknown} */
-                                status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
-                                workflowId: string;
-                                /** @description the claim workflow in the Temporal Web UI */
-                                temporalUiUrl: string;
-                                /** Format: date */
-                                dateOfService: string;
-                                /** @description integer cents */
-                                totalChargeCents: number;
-                                /** @description integer cents */
-                                paidCents: number;
-                                /** @description integer cents */
-                                adjustmentCents: number;
-                                /** @description integer cents */
-                                patientResponsibilityCents: number;
-                                /** @description integer cents */
-                                patientPaidCents: number;
-                                /** @description integer cents */
-                                writtenOffCents: number;
-                                /** @description integer cents */
-                                openBalanceCents: number;
-                                denialCategory: string | null;
-                                recommendedAction: string | null;
-                                assignedTo: string | null;
-                                escalated: boolean;
-                                /** @description priority stored by the workflow at the claim’s last change */
-                                priority: number;
-                                nextDeadline: string | null;
-                                payerClaimNumber: string | null;
-                                submittedAt: string | null;
-                                firstDeniedAt: string | null;
-                                firstActionAt: string | null;
-                                /** Format: date-time */
-                                lastActivityAt: string;
-                                /** Format: date-time */
-                                createdAt: string;
-                            };
-                            /** @description the claim workflow’s `state` query (ClaimView) */
-                            state: {
-                                status: string;
-                                workflowId: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {boolean} */
-                            accepted: true;
-                            /** @description the Temporal update id */
-                            updateId: string;
-                            claim: {
-                                /** Format: uuid */
-                                id: string;
-                                practiceId: string;
-                                claimId: string;
-                                payerId: string;
-                                /** @enum {unknown} */
-                                status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
-                                workflowId: string;
-                                /** @description the claim workflow in the Temporal Web UI */
-                                temporalUiUrl: string;
-                                /** Format: date */
-                                dateOfService: string;
-                                /** @description integer cents */
-                                totalChargeCents: number;
-                                /** @description integer cents */
-                                paidCents: number;
-                                /** @description integer cents */
-                                adjustmentCents: number;
-                                /** @description integer cents */
-                                patientResponsibilityCents: number;
-                                /** @description integer cents */
-                                patientPaidCents: number;
-                                /** @description integer cents */
-                                writtenOffCents: number;
-                                /** @description integer cents */
-                                openBalanceCents: number;
-                                denialCategory: string | null;
-                                recommendedAction: string | null;
-                                assignedTo: string | null;
-                                escalated: boolean;
-                                /** @description priority stored by the workflow at the claim’s last change */
-                                priority: number;
-                                nextDeadline: string | null;
-                                payerClaimNumber: string | null;
-                                submittedAt: string | null;
-                                firstDeniedAt: string | null;
-                                firstActionAt: string | null;
-                                /** Format: date-time */
-                                lastActivityAt: string;
-                                /** Format: date-time */
-                                createdAt: string;
-                            };
-                            detail: string;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["writeOffClaim"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2865,336 +238,7 @@ export interface paths {
          * Bill the denied amount to the patient
          * @description Roles: biller, supervisor, admin. A Temporal update: answers the claim and its new state, or 409 with the reason the workflow refused the decision. 202 when the workflow accepted it but is still applying it (e.g. waiting on the payer); 503 when the workflow did not take it in time (send it again: with the same Idempotency-Key it is never applied twice). The caller and request id are recorded in the timeline.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description repeat a request safely: the same key and request get the stored answer; another request with it, 422 */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        reason: string;
-                        waiverOnFile?: boolean;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            claim: {
-                                /** Format: uuid */
-                                id: string;
-                                practiceId: string;
-                                claimId: string;
-                                payerId: string;
-                                /** @enum {unknown} */
-                                status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
-                                workflowId: string;
-                                /** @description the claim workflow in the Temporal Web UI */
-                                temporalUiUrl: string;
-                                /** Format: date */
-                                dateOfService: string;
-                                /** @description integer cents */
-                                totalChargeCents: number;
-                                /** @description integer cents */
-                                paidCents: number;
-                                /** @description integer cents */
-                                adjustmentCents: number;
-                                /** @description integer cents */
-                                patientResponsibilityCents: number;
-                                /** @description integer cents */
-                                patientPaidCents: number;
-                                /** @description integer cents */
-                                writtenOffCents: number;
-                                /** @description integer cents */
-                                openBalanceCents: number;
-                                denialCategory: string | null;
-                                recommendedAction: string | null;
-                                assignedTo: string | null;
-                                escalated: boolean;
-                                /** @description priority stored by the workflow at the claim’s last change */
-                                priority: number;
-                                nextDeadline: string | null;
-                                payerClaimNumber: string | null;
-                                submittedAt: string | null;
-                                firstDeniedAt: string | null;
-                                firstActionAt: string | null;
-                                /** Format: date-time */
-                                lastActivityAt: string;
-                                /** Format: date-time */
-                                createdAt: string;
-                            };
-                            /** @description the claim workflow’s `state` query (ClaimView) */
-                            state: {
-                                status: string;
-                                workflowId: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {boolean} */
-                            accepted: true;
-                            /** @description the Temporal update id */
-                            updateId: string;
-                            claim: {
-                                /** Format: uuid */
-                                id: string;
-                                practiceId: string;
-                                claimId: string;
-                                payerId: string;
-                                /** @enum {unknown} */
-                                status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
-                                workflowId: string;
-                                /** @description the claim workflow in the Temporal Web UI */
-                                temporalUiUrl: string;
-                                /** Format: date */
-                                dateOfService: string;
-                                /** @description integer cents */
-                                totalChargeCents: number;
-                                /** @description integer cents */
-                                paidCents: number;
-                                /** @description integer cents */
-                                adjustmentCents: number;
-                                /** @description integer cents */
-                                patientResponsibilityCents: number;
-                                /** @description integer cents */
-                                patientPaidCents: number;
-                                /** @description integer cents */
-                                writtenOffCents: number;
-                                /** @description integer cents */
-                                openBalanceCents: number;
-                                denialCategory: string | null;
-                                recommendedAction: string | null;
-                                assignedTo: string | null;
-                                escalated: boolean;
-                                /** @description priority stored by the workflow at the claim’s last change */
-                                priority: number;
-                                nextDeadline: string | null;
-                                payerClaimNumber: string | null;
-                                submittedAt: string | null;
-                                firstDeniedAt: string | null;
-                                firstActionAt: string | null;
-                                /** Format: date-time */
-                                lastActivityAt: string;
-                                /** Format: date-time */
-                                createdAt: string;
-                            };
-                            detail: string;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["transferClaimToPatient"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3214,335 +258,7 @@ export interface paths {
          * Assign the claim to a biller (null unassigns)
          * @description Roles: biller, supervisor, admin. A Temporal update: answers the claim and its new state, or 409 with the reason the workflow refused the decision. 202 when the workflow accepted it but is still applying it (e.g. waiting on the payer); 503 when the workflow did not take it in time (send it again: with the same Idempotency-Key it is never applied twice). The caller and request id are recorded in the timeline.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description repeat a request safely: the same key and request get the stored answer; another request with it, 422 */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        assignee: string | null;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            claim: {
-                                /** Format: uuid */
-                                id: string;
-                                practiceId: string;
-                                claimId: string;
-                                payerId: string;
-                                /** @enum {unknown} */
-                                status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
-                                workflowId: string;
-                                /** @description the claim workflow in the Temporal Web UI */
-                                temporalUiUrl: string;
-                                /** Format: date */
-                                dateOfService: string;
-                                /** @description integer cents */
-                                totalChargeCents: number;
-                                /** @description integer cents */
-                                paidCents: number;
-                                /** @description integer cents */
-                                adjustmentCents: number;
-                                /** @description integer cents */
-                                patientResponsibilityCents: number;
-                                /** @description integer cents */
-                                patientPaidCents: number;
-                                /** @description integer cents */
-                                writtenOffCents: number;
-                                /** @description integer cents */
-                                openBalanceCents: number;
-                                denialCategory: string | null;
-                                recommendedAction: string | null;
-                                assignedTo: string | null;
-                                escalated: boolean;
-                                /** @description priority stored by the workflow at the claim’s last change */
-                                priority: number;
-                                nextDeadline: string | null;
-                                payerClaimNumber: string | null;
-                                submittedAt: string | null;
-                                firstDeniedAt: string | null;
-                                firstActionAt: string | null;
-                                /** Format: date-time */
-                                lastActivityAt: string;
-                                /** Format: date-time */
-                                createdAt: string;
-                            };
-                            /** @description the claim workflow’s `state` query (ClaimView) */
-                            state: {
-                                status: string;
-                                workflowId: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {boolean} */
-                            accepted: true;
-                            /** @description the Temporal update id */
-                            updateId: string;
-                            claim: {
-                                /** Format: uuid */
-                                id: string;
-                                practiceId: string;
-                                claimId: string;
-                                payerId: string;
-                                /** @enum {unknown} */
-                                status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
-                                workflowId: string;
-                                /** @description the claim workflow in the Temporal Web UI */
-                                temporalUiUrl: string;
-                                /** Format: date */
-                                dateOfService: string;
-                                /** @description integer cents */
-                                totalChargeCents: number;
-                                /** @description integer cents */
-                                paidCents: number;
-                                /** @description integer cents */
-                                adjustmentCents: number;
-                                /** @description integer cents */
-                                patientResponsibilityCents: number;
-                                /** @description integer cents */
-                                patientPaidCents: number;
-                                /** @description integer cents */
-                                writtenOffCents: number;
-                                /** @description integer cents */
-                                openBalanceCents: number;
-                                denialCategory: string | null;
-                                recommendedAction: string | null;
-                                assignedTo: string | null;
-                                escalated: boolean;
-                                /** @description priority stored by the workflow at the claim’s last change */
-                                priority: number;
-                                nextDeadline: string | null;
-                                payerClaimNumber: string | null;
-                                submittedAt: string | null;
-                                firstDeniedAt: string | null;
-                                firstActionAt: string | null;
-                                /** Format: date-time */
-                                lastActivityAt: string;
-                                /** Format: date-time */
-                                createdAt: string;
-                            };
-                            detail: string;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["assignClaim"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3562,335 +278,7 @@ export interface paths {
          * Add a note to the claim
          * @description Roles: biller, supervisor, admin. A Temporal update: answers the claim and its new state, or 409 with the reason the workflow refused the decision. 202 when the workflow accepted it but is still applying it (e.g. waiting on the payer); 503 when the workflow did not take it in time (send it again: with the same Idempotency-Key it is never applied twice). The caller and request id are recorded in the timeline.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description repeat a request safely: the same key and request get the stored answer; another request with it, 422 */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        text: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            claim: {
-                                /** Format: uuid */
-                                id: string;
-                                practiceId: string;
-                                claimId: string;
-                                payerId: string;
-                                /** @enum {unknown} */
-                                status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
-                                workflowId: string;
-                                /** @description the claim workflow in the Temporal Web UI */
-                                temporalUiUrl: string;
-                                /** Format: date */
-                                dateOfService: string;
-                                /** @description integer cents */
-                                totalChargeCents: number;
-                                /** @description integer cents */
-                                paidCents: number;
-                                /** @description integer cents */
-                                adjustmentCents: number;
-                                /** @description integer cents */
-                                patientResponsibilityCents: number;
-                                /** @description integer cents */
-                                patientPaidCents: number;
-                                /** @description integer cents */
-                                writtenOffCents: number;
-                                /** @description integer cents */
-                                openBalanceCents: number;
-                                denialCategory: string | null;
-                                recommendedAction: string | null;
-                                assignedTo: string | null;
-                                escalated: boolean;
-                                /** @description priority stored by the workflow at the claim’s last change */
-                                priority: number;
-                                nextDeadline: string | null;
-                                payerClaimNumber: string | null;
-                                submittedAt: string | null;
-                                firstDeniedAt: string | null;
-                                firstActionAt: string | null;
-                                /** Format: date-time */
-                                lastActivityAt: string;
-                                /** Format: date-time */
-                                createdAt: string;
-                            };
-                            /** @description the claim workflow’s `state` query (ClaimView) */
-                            state: {
-                                status: string;
-                                workflowId: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {boolean} */
-                            accepted: true;
-                            /** @description the Temporal update id */
-                            updateId: string;
-                            claim: {
-                                /** Format: uuid */
-                                id: string;
-                                practiceId: string;
-                                claimId: string;
-                                payerId: string;
-                                /** @enum {unknown} */
-                                status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
-                                workflowId: string;
-                                /** @description the claim workflow in the Temporal Web UI */
-                                temporalUiUrl: string;
-                                /** Format: date */
-                                dateOfService: string;
-                                /** @description integer cents */
-                                totalChargeCents: number;
-                                /** @description integer cents */
-                                paidCents: number;
-                                /** @description integer cents */
-                                adjustmentCents: number;
-                                /** @description integer cents */
-                                patientResponsibilityCents: number;
-                                /** @description integer cents */
-                                patientPaidCents: number;
-                                /** @description integer cents */
-                                writtenOffCents: number;
-                                /** @description integer cents */
-                                openBalanceCents: number;
-                                denialCategory: string | null;
-                                recommendedAction: string | null;
-                                assignedTo: string | null;
-                                escalated: boolean;
-                                /** @description priority stored by the workflow at the claim’s last change */
-                                priority: number;
-                                nextDeadline: string | null;
-                                payerClaimNumber: string | null;
-                                submittedAt: string | null;
-                                firstDeniedAt: string | null;
-                                firstActionAt: string | null;
-                                /** Format: date-time */
-                                lastActivityAt: string;
-                                /** Format: date-time */
-                                createdAt: string;
-                            };
-                            detail: string;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["addClaimNote"];
         delete?: never;
         options?: never;
         head?: never;
@@ -3910,337 +298,7 @@ export interface paths {
          * Place a dunning hold on the patient balance
          * @description Roles: biller, supervisor, admin. A Temporal update: answers the claim and its new state, or 409 with the reason the workflow refused the decision. 202 when the workflow accepted it but is still applying it (e.g. waiting on the payer); 503 when the workflow did not take it in time (send it again: with the same Idempotency-Key it is never applied twice). The caller and request id are recorded in the timeline.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description repeat a request safely: the same key and request get the stored answer; another request with it, 422 */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @enum {unknown} */
-                        reason: "FINANCIAL_ASSISTANCE" | "DISPUTE" | "BANKRUPTCY" | "DECEASED" | "OTHER";
-                        note?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            claim: {
-                                /** Format: uuid */
-                                id: string;
-                                practiceId: string;
-                                claimId: string;
-                                payerId: string;
-                                /** @enum {unknown} */
-                                status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
-                                workflowId: string;
-                                /** @description the claim workflow in the Temporal Web UI */
-                                temporalUiUrl: string;
-                                /** Format: date */
-                                dateOfService: string;
-                                /** @description integer cents */
-                                totalChargeCents: number;
-                                /** @description integer cents */
-                                paidCents: number;
-                                /** @description integer cents */
-                                adjustmentCents: number;
-                                /** @description integer cents */
-                                patientResponsibilityCents: number;
-                                /** @description integer cents */
-                                patientPaidCents: number;
-                                /** @description integer cents */
-                                writtenOffCents: number;
-                                /** @description integer cents */
-                                openBalanceCents: number;
-                                denialCategory: string | null;
-                                recommendedAction: string | null;
-                                assignedTo: string | null;
-                                escalated: boolean;
-                                /** @description priority stored by the workflow at the claim’s last change */
-                                priority: number;
-                                nextDeadline: string | null;
-                                payerClaimNumber: string | null;
-                                submittedAt: string | null;
-                                firstDeniedAt: string | null;
-                                firstActionAt: string | null;
-                                /** Format: date-time */
-                                lastActivityAt: string;
-                                /** Format: date-time */
-                                createdAt: string;
-                            };
-                            /** @description the claim workflow’s `state` query (ClaimView) */
-                            state: {
-                                status: string;
-                                workflowId: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {boolean} */
-                            accepted: true;
-                            /** @description the Temporal update id */
-                            updateId: string;
-                            claim: {
-                                /** Format: uuid */
-                                id: string;
-                                practiceId: string;
-                                claimId: string;
-                                payerId: string;
-                                /** @enum {unknown} */
-                                status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
-                                workflowId: string;
-                                /** @description the claim workflow in the Temporal Web UI */
-                                temporalUiUrl: string;
-                                /** Format: date */
-                                dateOfService: string;
-                                /** @description integer cents */
-                                totalChargeCents: number;
-                                /** @description integer cents */
-                                paidCents: number;
-                                /** @description integer cents */
-                                adjustmentCents: number;
-                                /** @description integer cents */
-                                patientResponsibilityCents: number;
-                                /** @description integer cents */
-                                patientPaidCents: number;
-                                /** @description integer cents */
-                                writtenOffCents: number;
-                                /** @description integer cents */
-                                openBalanceCents: number;
-                                denialCategory: string | null;
-                                recommendedAction: string | null;
-                                assignedTo: string | null;
-                                escalated: boolean;
-                                /** @description priority stored by the workflow at the claim’s last change */
-                                priority: number;
-                                nextDeadline: string | null;
-                                payerClaimNumber: string | null;
-                                submittedAt: string | null;
-                                firstDeniedAt: string | null;
-                                firstActionAt: string | null;
-                                /** Format: date-time */
-                                lastActivityAt: string;
-                                /** Format: date-time */
-                                createdAt: string;
-                            };
-                            detail: string;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["placeHold"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4260,337 +318,7 @@ export interface paths {
          * Release a dunning hold
          * @description Roles: biller, supervisor, admin. A Temporal update: answers the claim and its new state, or 409 with the reason the workflow refused the decision. 202 when the workflow accepted it but is still applying it (e.g. waiting on the payer); 503 when the workflow did not take it in time (send it again: with the same Idempotency-Key it is never applied twice). The caller and request id are recorded in the timeline.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description repeat a request safely: the same key and request get the stored answer; another request with it, 422 */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @enum {unknown} */
-                        reason: "FINANCIAL_ASSISTANCE" | "DISPUTE" | "BANKRUPTCY" | "DECEASED" | "OTHER";
-                        note?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            claim: {
-                                /** Format: uuid */
-                                id: string;
-                                practiceId: string;
-                                claimId: string;
-                                payerId: string;
-                                /** @enum {unknown} */
-                                status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
-                                workflowId: string;
-                                /** @description the claim workflow in the Temporal Web UI */
-                                temporalUiUrl: string;
-                                /** Format: date */
-                                dateOfService: string;
-                                /** @description integer cents */
-                                totalChargeCents: number;
-                                /** @description integer cents */
-                                paidCents: number;
-                                /** @description integer cents */
-                                adjustmentCents: number;
-                                /** @description integer cents */
-                                patientResponsibilityCents: number;
-                                /** @description integer cents */
-                                patientPaidCents: number;
-                                /** @description integer cents */
-                                writtenOffCents: number;
-                                /** @description integer cents */
-                                openBalanceCents: number;
-                                denialCategory: string | null;
-                                recommendedAction: string | null;
-                                assignedTo: string | null;
-                                escalated: boolean;
-                                /** @description priority stored by the workflow at the claim’s last change */
-                                priority: number;
-                                nextDeadline: string | null;
-                                payerClaimNumber: string | null;
-                                submittedAt: string | null;
-                                firstDeniedAt: string | null;
-                                firstActionAt: string | null;
-                                /** Format: date-time */
-                                lastActivityAt: string;
-                                /** Format: date-time */
-                                createdAt: string;
-                            };
-                            /** @description the claim workflow’s `state` query (ClaimView) */
-                            state: {
-                                status: string;
-                                workflowId: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {boolean} */
-                            accepted: true;
-                            /** @description the Temporal update id */
-                            updateId: string;
-                            claim: {
-                                /** Format: uuid */
-                                id: string;
-                                practiceId: string;
-                                claimId: string;
-                                payerId: string;
-                                /** @enum {unknown} */
-                                status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
-                                workflowId: string;
-                                /** @description the claim workflow in the Temporal Web UI */
-                                temporalUiUrl: string;
-                                /** Format: date */
-                                dateOfService: string;
-                                /** @description integer cents */
-                                totalChargeCents: number;
-                                /** @description integer cents */
-                                paidCents: number;
-                                /** @description integer cents */
-                                adjustmentCents: number;
-                                /** @description integer cents */
-                                patientResponsibilityCents: number;
-                                /** @description integer cents */
-                                patientPaidCents: number;
-                                /** @description integer cents */
-                                writtenOffCents: number;
-                                /** @description integer cents */
-                                openBalanceCents: number;
-                                denialCategory: string | null;
-                                recommendedAction: string | null;
-                                assignedTo: string | null;
-                                escalated: boolean;
-                                /** @description priority stored by the workflow at the claim’s last change */
-                                priority: number;
-                                nextDeadline: string | null;
-                                payerClaimNumber: string | null;
-                                submittedAt: string | null;
-                                firstDeniedAt: string | null;
-                                firstActionAt: string | null;
-                                /** Format: date-time */
-                                lastActivityAt: string;
-                                /** Format: date-time */
-                                createdAt: string;
-                            };
-                            detail: string;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["releaseHold"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4610,342 +338,7 @@ export interface paths {
          * Put the patient balance on a payment plan
          * @description Roles: biller, supervisor, admin. A Temporal update: answers the claim and its new state, or 409 with the reason the workflow refused the decision. 202 when the workflow accepted it but is still applying it (e.g. waiting on the payer); 503 when the workflow did not take it in time (send it again: with the same Idempotency-Key it is never applied twice). The caller and request id are recorded in the timeline.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description repeat a request safely: the same key and request get the stored answer; another request with it, 422 */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description integer cents, > 0 */
-                        installmentCents: number;
-                        intervalDays: number;
-                        /**
-                         * Format: date
-                         * @description calendar date, YYYY-MM-DD
-                         */
-                        firstDueDate: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            claim: {
-                                /** Format: uuid */
-                                id: string;
-                                practiceId: string;
-                                claimId: string;
-                                payerId: string;
-                                /** @enum {unknown} */
-                                status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
-                                workflowId: string;
-                                /** @description the claim workflow in the Temporal Web UI */
-                                temporalUiUrl: string;
-                                /** Format: date */
-                                dateOfService: string;
-                                /** @description integer cents */
-                                totalChargeCents: number;
-                                /** @description integer cents */
-                                paidCents: number;
-                                /** @description integer cents */
-                                adjustmentCents: number;
-                                /** @description integer cents */
-                                patientResponsibilityCents: number;
-                                /** @description integer cents */
-                                patientPaidCents: number;
-                                /** @description integer cents */
-                                writtenOffCents: number;
-                                /** @description integer cents */
-                                openBalanceCents: number;
-                                denialCategory: string | null;
-                                recommendedAction: string | null;
-                                assignedTo: string | null;
-                                escalated: boolean;
-                                /** @description priority stored by the workflow at the claim’s last change */
-                                priority: number;
-                                nextDeadline: string | null;
-                                payerClaimNumber: string | null;
-                                submittedAt: string | null;
-                                firstDeniedAt: string | null;
-                                firstActionAt: string | null;
-                                /** Format: date-time */
-                                lastActivityAt: string;
-                                /** Format: date-time */
-                                createdAt: string;
-                            };
-                            /** @description the claim workflow’s `state` query (ClaimView) */
-                            state: {
-                                status: string;
-                                workflowId: string;
-                            } & {
-                                [key: string]: unknown;
-                            };
-                        };
-                    };
-                };
-                /** @description Default Response */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @enum {boolean} */
-                            accepted: true;
-                            /** @description the Temporal update id */
-                            updateId: string;
-                            claim: {
-                                /** Format: uuid */
-                                id: string;
-                                practiceId: string;
-                                claimId: string;
-                                payerId: string;
-                                /** @enum {unknown} */
-                                status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
-                                workflowId: string;
-                                /** @description the claim workflow in the Temporal Web UI */
-                                temporalUiUrl: string;
-                                /** Format: date */
-                                dateOfService: string;
-                                /** @description integer cents */
-                                totalChargeCents: number;
-                                /** @description integer cents */
-                                paidCents: number;
-                                /** @description integer cents */
-                                adjustmentCents: number;
-                                /** @description integer cents */
-                                patientResponsibilityCents: number;
-                                /** @description integer cents */
-                                patientPaidCents: number;
-                                /** @description integer cents */
-                                writtenOffCents: number;
-                                /** @description integer cents */
-                                openBalanceCents: number;
-                                denialCategory: string | null;
-                                recommendedAction: string | null;
-                                assignedTo: string | null;
-                                escalated: boolean;
-                                /** @description priority stored by the workflow at the claim’s last change */
-                                priority: number;
-                                nextDeadline: string | null;
-                                payerClaimNumber: string | null;
-                                submittedAt: string | null;
-                                firstDeniedAt: string | null;
-                                firstActionAt: string | null;
-                                /** Format: date-time */
-                                lastActivityAt: string;
-                                /** Format: date-time */
-                                createdAt: string;
-                            };
-                            detail: string;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                503: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["setUpPaymentPlan"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4965,214 +358,7 @@ export interface paths {
          * Record a patient payment (a signal to the claim, which passes it to its patient-balance workflow)
          * @description Roles: biller, supervisor, admin. 202: the claim will apply it; the reference makes it count once.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description repeat a request safely: the same key and request get the stored answer; another request with it, 422 */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        reference: string;
-                        /** @description integer cents, > 0 */
-                        amountCents: number;
-                        /** @enum {unknown} */
-                        method: "card" | "check" | "cash" | "ach" | "portal";
-                        /** Format: date-time */
-                        receivedAt?: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            accepted: boolean;
-                            reference: string;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["recordPatientPayment"];
         delete?: never;
         options?: never;
         head?: never;
@@ -5188,209 +374,9 @@ export interface paths {
         };
         /**
          * Claims waiting for a biller (NEEDS_REVIEW, NEEDS_CORRECTION), most urgent first
-         * @description Roles: biller, supervisor, admin. Priority = open balance in dollars x recoverability of the denial category x 100 / days to the next deadline (at least 1, 90 without a deadline), computed at request time (`livePriority`). The cursor keeps the instant of the first page so pages stay consistent.
+         * @description Roles: biller, supervisor, admin. Priority = open balance in dollars x recoverability of the denial category x 100 / days to the next deadline (at least 1, 90 without a deadline), computed at request time (`livePriority`, the claim’s one priority). The cursor keeps the instant of the first page so pages stay consistent.
          */
-        get: {
-            parameters: {
-                query?: {
-                    practiceId?: string;
-                    assignedTo?: string;
-                    unassigned?: boolean;
-                    denialCategory?: ("ELIGIBILITY" | "COORDINATION_OF_BENEFITS" | "AUTHORIZATION" | "CODING" | "BUNDLING" | "MEDICAL_NECESSITY" | "MISSING_INFORMATION" | "TIMELY_FILING" | "DUPLICATE" | "NON_COVERED" | "CREDENTIALING" | "OTHER")[];
-                    payerId?: string[];
-                    cursor?: string;
-                    limit?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                /** Format: uuid */
-                                id: string;
-                                practiceId: string;
-                                claimId: string;
-                                payerId: string;
-                                /** @enum {unknown} */
-                                status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
-                                workflowId: string;
-                                /** @description the claim workflow in the Temporal Web UI */
-                                temporalUiUrl: string;
-                                /** Format: date */
-                                dateOfService: string;
-                                /** @description integer cents */
-                                totalChargeCents: number;
-                                /** @description integer cents */
-                                paidCents: number;
-                                /** @description integer cents */
-                                adjustmentCents: number;
-                                /** @description integer cents */
-                                patientResponsibilityCents: number;
-                                /** @description integer cents */
-                                patientPaidCents: number;
-                                /** @description integer cents */
-                                writtenOffCents: number;
-                                /** @description integer cents */
-                                openBalanceCents: number;
-                                denialCategory: string | null;
-                                recommendedAction: string | null;
-                                assignedTo: string | null;
-                                escalated: boolean;
-                                /** @description priority stored by the workflow at the claim’s last change */
-                                priority: number;
-                                nextDeadline: string | null;
-                                payerClaimNumber: string | null;
-                                submittedAt: string | null;
-                                firstDeniedAt: string | null;
-                                firstActionAt: string | null;
-                                /** Format: date-time */
-                                lastActivityAt: string;
-                                /** Format: date-time */
-                                createdAt: string;
-                                /** @description open balance x recoverability / days to the next deadline, computed now */
-                                livePriority: number;
-                            }[];
-                            nextCursor: string | null;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getWorklist"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5410,215 +396,7 @@ export interface paths {
          * Open claims that are stuck, each with the reasons and its Temporal UI link
          * @description Roles: supervisor, admin. Reasons: ESCALATED (by the workflow), DEADLINE_PASSED, DEADLINE_NEAR (within `nearDeadlineDays`), REVIEW_SLA_EXCEEDED (in NEEDS_REVIEW longer than the payer rule’s review SLA), UNTOUCHED (no activity for more than `untouchedDays`), ACTIVITY_FAILING (a pending activity on attempt >= `minActivityAttempts`; at most 25 workflows are inspected per request).
          */
-        get: {
-            parameters: {
-                query?: {
-                    practiceId?: string;
-                    nearDeadlineDays?: number;
-                    /** @description DOMAIN.md: untouched 45 days after billing is stuck work */
-                    untouchedDays?: number;
-                    minActivityAttempts?: number;
-                    checkActivities?: boolean;
-                    limit?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                /** Format: uuid */
-                                id: string;
-                                practiceId: string;
-                                claimId: string;
-                                payerId: string;
-                                /** @enum {unknown} */
-                                status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
-                                workflowId: string;
-                                /** @description the claim workflow in the Temporal Web UI */
-                                temporalUiUrl: string;
-                                /** Format: date */
-                                dateOfService: string;
-                                /** @description integer cents */
-                                totalChargeCents: number;
-                                /** @description integer cents */
-                                paidCents: number;
-                                /** @description integer cents */
-                                adjustmentCents: number;
-                                /** @description integer cents */
-                                patientResponsibilityCents: number;
-                                /** @description integer cents */
-                                patientPaidCents: number;
-                                /** @description integer cents */
-                                writtenOffCents: number;
-                                /** @description integer cents */
-                                openBalanceCents: number;
-                                denialCategory: string | null;
-                                recommendedAction: string | null;
-                                assignedTo: string | null;
-                                escalated: boolean;
-                                /** @description priority stored by the workflow at the claim’s last change */
-                                priority: number;
-                                nextDeadline: string | null;
-                                payerClaimNumber: string | null;
-                                submittedAt: string | null;
-                                firstDeniedAt: string | null;
-                                firstActionAt: string | null;
-                                /** Format: date-time */
-                                lastActivityAt: string;
-                                /** Format: date-time */
-                                createdAt: string;
-                                reasons: {
-                                    /** @enum {unknown} */
-                                    code: "ESCALATED" | "DEADLINE_PASSED" | "DEADLINE_NEAR" | "REVIEW_SLA_EXCEEDED" | "UNTOUCHED" | "ACTIVITY_FAILING";
-                                    detail: string;
-                                }[];
-                            }[];
-                            activityCheck: {
-                                /** @description claim workflows whose pending activities were inspected */
-                                described: number;
-                                /** @description workflows that could not be described (left out of the check) */
-                                failed: number;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listStuckClaims"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5636,455 +414,15 @@ export interface paths {
         };
         /**
          * Remittances (one per 835 payment), newest first, with posted and unmatched claim counts
-         * @description Roles: biller, supervisor, admin. Remittances whose payee matched no practice are listed to admins only.
+         * @description Roles: biller, supervisor, admin. Remittances whose payee matched no practice are listed to admins only. Ranges are inclusive and must not be inverted: `receivedFrom` <= `receivedTo` (else 400).
          */
-        get: {
-            parameters: {
-                query?: {
-                    practiceId?: string;
-                    payerId?: string;
-                    receivedFrom?: string;
-                    receivedTo?: string;
-                    cursor?: string;
-                    limit?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                /** Format: uuid */
-                                id: string;
-                                /** Format: uuid */
-                                eraFileId: string;
-                                practiceId: string | null;
-                                payerId: string;
-                                traceNumber: string;
-                                /** @description integer cents */
-                                paymentCents: number;
-                                paymentMethod: string;
-                                /** Format: date */
-                                paymentDate: string;
-                                /** Format: date-time */
-                                receivedAt: string;
-                                postedClaims: number;
-                                unmatchedClaims: number;
-                            }[];
-                            nextCursor: string | null;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listRemittances"];
         put?: never;
         /**
          * Upload an X12 835 remittance (text/plain or application/edi-x12 body)
-         * @description Roles: integration, supervisor, admin, biller. 201 for a new file, 200 for a file already received, both once posted. 202 when posting takes longer than the request waits: it goes on in its workflow (upload the file again for the outcome). A malformed file answers 422 naming each segment and rule; nothing of it is posted.
+         * @description Roles: biller, supervisor, admin, integration. 201 for a new file, 200 for a file already received, both once posted. 202 when posting takes longer than the request waits: it goes on in its workflow (upload the file again for the outcome). A malformed file answers 422 naming each segment and rule; nothing of it is posted.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description repeat a request safely: the same key and request get the stored answer; another request with it, 422 */
-                    "idempotency-key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            /** @description the X12 835 interchange */
-            requestBody: {
-                content: {
-                    "text/plain": string;
-                    "application/edi-x12": string;
-                    "application/x12": string;
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            eraFileId: string;
-                            checksum: string;
-                            duplicateFile: boolean;
-                            transactions: number;
-                            claims: number;
-                            posted: number;
-                            alreadyPosted: number;
-                            unmatched: number;
-                            signalled: number;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            eraFileId: string;
-                            checksum: string;
-                            duplicateFile: boolean;
-                            transactions: number;
-                            claims: number;
-                            posted: number;
-                            alreadyPosted: number;
-                            unmatched: number;
-                            signalled: number;
-                        };
-                    };
-                };
-                /** @description Default Response */
-                202: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            eraFileId: string;
-                            checksum: string;
-                            duplicateFile: boolean;
-                            transactions: number;
-                            claims: number;
-                            /** @description the posting workflow, still running */
-                            workflowId: string;
-                            temporalUiUrl: string;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                415: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["uploadRemittance"];
         delete?: never;
         options?: never;
         head?: never;
@@ -6102,183 +440,7 @@ export interface paths {
          * The unmatched queue: claim loops of remittances that matched no claim, oldest first
          * @description Roles: biller, supervisor, admin. Loops whose payee matched no practice are listed to admins only.
          */
-        get: {
-            parameters: {
-                query?: {
-                    practiceId?: string;
-                    status?: "OPEN" | "MATCHED";
-                    cursor?: string;
-                    limit?: number;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                /** Format: uuid */
-                                id: string;
-                                /** Format: uuid */
-                                remittanceId: string;
-                                claimIndex: number;
-                                practiceId: string | null;
-                                payerId: string;
-                                traceNumber: string;
-                                /** Format: date */
-                                paymentDate: string;
-                                patientControlNumber: string;
-                                payerClaimNumber: string;
-                                /** @description integer cents */
-                                paidCents: number;
-                                /** @description UNKNOWN_CLAIM, AMBIGUOUS_CLAIM, CLOSED_CLAIM or AMOUNT_MISMATCH */
-                                reason: string;
-                                status: "OPEN" | "MATCHED";
-                                matchedClaimId: string | null;
-                                matchedBy: string | null;
-                                matchedAt: string | null;
-                                /** Format: date-time */
-                                createdAt: string;
-                            }[];
-                            nextCursor: string | null;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listUnmatchedRemittanceLoops"];
         put?: never;
         post?: never;
         delete?: never;
@@ -6300,280 +462,7 @@ export interface paths {
          * Post an unmatched claim loop to the chosen claim and tell the claim
          * @description Roles: supervisor, admin. The posting and the MATCHED mark commit together; the claim is signalled afterwards (`signalled: false` means Temporal was unreachable: re-uploading the ERA re-signals it). 409 when the loop is already matched or its posting key was already posted; 422 when the claim belongs to another practice than the remittance.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description repeat a request safely: the same key and request get the stored answer; another request with it, 422 */
-                    "idempotency-key"?: string;
-                };
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /**
-                         * Format: uuid
-                         * @description the claim (its uuid) this loop pays
-                         */
-                        claimId: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            unmatched: {
-                                /** Format: uuid */
-                                id: string;
-                                /** Format: uuid */
-                                remittanceId: string;
-                                claimIndex: number;
-                                practiceId: string | null;
-                                payerId: string;
-                                traceNumber: string;
-                                /** Format: date */
-                                paymentDate: string;
-                                patientControlNumber: string;
-                                payerClaimNumber: string;
-                                /** @description integer cents */
-                                paidCents: number;
-                                /** @description UNKNOWN_CLAIM, AMBIGUOUS_CLAIM, CLOSED_CLAIM or AMOUNT_MISMATCH */
-                                reason: string;
-                                status: "OPEN" | "MATCHED";
-                                matchedClaimId: string | null;
-                                matchedBy: string | null;
-                                matchedAt: string | null;
-                                /** Format: date-time */
-                                createdAt: string;
-                            };
-                            claim: {
-                                /** Format: uuid */
-                                id: string;
-                                practiceId: string;
-                                claimId: string;
-                                payerId: string;
-                                /** @enum {unknown} */
-                                status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
-                                workflowId: string;
-                                /** @description the claim workflow in the Temporal Web UI */
-                                temporalUiUrl: string;
-                                /** Format: date */
-                                dateOfService: string;
-                                /** @description integer cents */
-                                totalChargeCents: number;
-                                /** @description integer cents */
-                                paidCents: number;
-                                /** @description integer cents */
-                                adjustmentCents: number;
-                                /** @description integer cents */
-                                patientResponsibilityCents: number;
-                                /** @description integer cents */
-                                patientPaidCents: number;
-                                /** @description integer cents */
-                                writtenOffCents: number;
-                                /** @description integer cents */
-                                openBalanceCents: number;
-                                denialCategory: string | null;
-                                recommendedAction: string | null;
-                                assignedTo: string | null;
-                                escalated: boolean;
-                                /** @description priority stored by the workflow at the claim’s last change */
-                                priority: number;
-                                nextDeadline: string | null;
-                                payerClaimNumber: string | null;
-                                submittedAt: string | null;
-                                firstDeniedAt: string | null;
-                                firstActionAt: string | null;
-                                /** Format: date-time */
-                                lastActivityAt: string;
-                                /** Format: date-time */
-                                createdAt: string;
-                            };
-                            /** Format: uuid */
-                            paymentId: string;
-                            signalled: boolean;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["matchUnmatchedRemittanceLoop"];
         delete?: never;
         options?: never;
         head?: never;
@@ -6591,467 +480,12 @@ export interface paths {
          * A payer’s rule versions, the rules each of the caller’s practices follows today, and the change log
          * @description Roles: biller, supervisor, admin. Only the payer default and the caller’s practices’ overrides are shown.
          */
-        get: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            payerId: string;
-                            /** @description the rules each of the caller’s practices follows today */
-                            inForce: {
-                                practiceId: string;
-                                source: "practice" | "payer" | "default";
-                                rules: {
-                                    followUpDays: number;
-                                    maxFollowUps: number;
-                                    timelyFilingDays: number;
-                                    appealWindowDays: number[];
-                                    appealDecisionFollowUpDays: number;
-                                    reviewSlaDays: number;
-                                    reminderOffsetsDays: number[];
-                                    dunningCadenceDays: number[];
-                                    finalNoticeDays: number;
-                                    collectionsAfterDays: number;
-                                    receiptPresumptionDays: number;
-                                };
-                            }[];
-                            versions: {
-                                id: string;
-                                practiceId: string | null;
-                                /** Format: date */
-                                effectiveFrom: string;
-                                rules: {
-                                    followUpDays: number;
-                                    maxFollowUps: number;
-                                    timelyFilingDays: number;
-                                    appealWindowDays: number[];
-                                    appealDecisionFollowUpDays: number;
-                                    reviewSlaDays: number;
-                                    reminderOffsetsDays: number[];
-                                    dunningCadenceDays: number[];
-                                    finalNoticeDays: number;
-                                    collectionsAfterDays: number;
-                                    receiptPresumptionDays: number;
-                                };
-                                createdBy: string;
-                                /** Format: date-time */
-                                createdAt: string;
-                            }[];
-                            changes: {
-                                id: string;
-                                practiceId: string | null;
-                                /** Format: date */
-                                effectiveFrom: string;
-                                actor: string;
-                                requestId: string | null;
-                                /** @description the version in force for that scope before, or null */
-                                previous: unknown;
-                                rules: {
-                                    followUpDays: number;
-                                    maxFollowUps: number;
-                                    timelyFilingDays: number;
-                                    appealWindowDays: number[];
-                                    appealDecisionFollowUpDays: number;
-                                    reviewSlaDays: number;
-                                    reminderOffsetsDays: number[];
-                                    dunningCadenceDays: number[];
-                                    finalNoticeDays: number;
-                                    collectionsAfterDays: number;
-                                    receiptPresumptionDays: number;
-                                };
-                                signalledClaims: number;
-                                /** Format: date-time */
-                                at: string;
-                            }[];
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getPayerRules"];
         /**
          * Add a rule version with its effective date; running claims of the payer reload their rules
          * @description Roles: supervisor, admin. A supervisor may add an override for one of its practices; an admin also the payer default (practiceId null). 422 names the rule field that fails validation; 409 when a version with that scope and effective date exists (versions are never replaced). A Temporal workflow rolls the version out: at once when it is in force, on its effective date when it is future-dated.
          */
-        put: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        practiceId: string | null;
-                        /**
-                         * Format: date
-                         * @description the first day the rules apply
-                         */
-                        effectiveFrom: string;
-                        rules: {
-                            followUpDays: number;
-                            maxFollowUps: number;
-                            timelyFilingDays: number;
-                            appealWindowDays: number[];
-                            appealDecisionFollowUpDays: number;
-                            reviewSlaDays: number;
-                            reminderOffsetsDays: number[];
-                            dunningCadenceDays: number[];
-                            finalNoticeDays: number;
-                            collectionsAfterDays: number;
-                            receiptPresumptionDays: number;
-                        };
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            version: {
-                                id: string;
-                                practiceId: string | null;
-                                /** Format: date */
-                                effectiveFrom: string;
-                                rules: {
-                                    followUpDays: number;
-                                    maxFollowUps: number;
-                                    timelyFilingDays: number;
-                                    appealWindowDays: number[];
-                                    appealDecisionFollowUpDays: number;
-                                    reviewSlaDays: number;
-                                    reminderOffsetsDays: number[];
-                                    dunningCadenceDays: number[];
-                                    finalNoticeDays: number;
-                                    collectionsAfterDays: number;
-                                    receiptPresumptionDays: number;
-                                };
-                                createdBy: string;
-                                /** Format: date-time */
-                                createdAt: string;
-                            };
-                            changeId: string;
-                            signalledClaims: number | null;
-                            /** @description the Temporal workflow that brings the version to waiting claims */
-                            rolloutWorkflowId: string;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        put: operations["addPayerRuleVersion"];
         post?: never;
         delete?: never;
         options?: never;
@@ -7078,270 +512,9 @@ export interface paths {
          *     - **netCollectionRate**: Net collection rate. Cohort: claims whose date of service is in the period. Collected (payer paid + patient paid) / (charges - contractual adjustments). Dollars only; write-offs are not subtracted, they are what the rate exposes.
          *     - **denialsByCategory**: Denials by category: the denial adjustments on the first adjudication of claims first submitted in the period, grouped by the CARC category (domain/carc.ts); claims = distinct claims with a denial in the category, dollars = the adjustment amounts. DUPLICATE is listed here although it is excluded from the rates.
          *     - **denialsByPayer**: Denials by payer: the denial-rate cohort grouped by payer, with each payer’s denied claims, cohort claims, denied amount, charges and its own rate by count and by dollars.
-         *     - **timeToFirstAction**: Time to first action on a denial. Cohort: claims first denied in the period (claims.first_denied_at); the clock starts at the first denial and stops at the first biller decision other than a note or an assignment (claims.first_action_at). Average and median in days over acted denials; within target = acted within 10 business days (Mon-Fri, holidays not modelled); the target rate counts denials acted on or already older than 10 business days. By count and by denied amount.
+         *     - **timeToFirstAction**: Time to first action on a denial. Cohort: claims first denied in the period (claims.first_denied_at); the clock starts at the first denial and stops at the first biller decision other than a note or an assignment (claims.first_action_at). Average and median in days over acted denials; within target = acted within 10 business days (Mon-Fri, holidays not modelled); the target rate counts denials acted on or already older than 10 business days. By count and by denied amount. Ranges are inclusive and must not be inverted: `from` <= `to` (else 400).
          */
-        get: {
-            parameters: {
-                query: {
-                    practiceId: string;
-                    /** @description first day (inclusive); default: 90 days before `to` */
-                    from?: string;
-                    /** @description last day (inclusive); default: today (UTC) */
-                    to?: string;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            practiceId: string;
-                            /** Format: date */
-                            from: string;
-                            /** Format: date */
-                            to: string;
-                            /** Format: date-time */
-                            asOf: string;
-                            /** @description Initial denial rate. Cohort: claims first submitted in the period (claims.submitted_at) that have a first adjudication, minus duplicate-only claims. By count: cohort claims whose first adjudication carries a non-duplicate denial adjustment / cohort claims. By dollars: denied amount / total charges of the cohort. */
-                            denialRate: {
-                                adjudicatedClaims: number;
-                                deniedClaims: number;
-                                byCount: number | null;
-                                /** @description integer cents */
-                                chargesCents: number;
-                                /** @description integer cents */
-                                deniedCents: number;
-                                byDollars: number | null;
-                                duplicateOnlyClaimsExcluded: number;
-                            };
-                            /** @description Clean claim rate. Cohort: claims first submitted in the period that were either adjudicated or rejected at the front end (a NEEDS_CORRECTION transition), minus duplicate-only claims. Clean: never rejected at the front end and first adjudication without a denial adjustment. By count: clean / cohort. By dollars: charges of clean claims / charges of the cohort. */
-                            cleanClaimRate: {
-                                claims: number;
-                                cleanClaims: number;
-                                byCount: number | null;
-                                /** @description integer cents */
-                                chargesCents: number;
-                                /** @description integer cents */
-                                cleanChargesCents: number;
-                                byDollars: number | null;
-                            };
-                            /** @description Days in A/R = open A/R now (sum of open_balance_cents of claims not PAID, COLLECTIONS or WRITTEN_OFF, patient balances included) / average daily charges of the period (charges of claims whose date of service is in the period / calendar days in the period). Dollars only. The A/R side is a snapshot as of the request: there are no historical balance snapshots. */
-                            daysInAr: {
-                                /** @description integer cents */
-                                openArCents: number;
-                                /** @description integer cents */
-                                periodChargesCents: number;
-                                periodDays: number;
-                                days: number | null;
-                            };
-                            /** @description A/R aging: open claims with a positive open balance, bucketed by whole days from the date of service to today (0-30, 31-60, 61-90, 91-120, 120+ meaning 121 days or more); count and dollars per bucket, and the share of A/R dollars over 90 days. A snapshot as of the request; the period does not apply. */
-                            arAging: {
-                                /** @enum {string} */
-                                basis: "date_of_service";
-                                buckets: {
-                                    /** @enum {unknown} */
-                                    label: "0-30" | "31-60" | "61-90" | "91-120" | "120+";
-                                    claims: number;
-                                    /** @description integer cents */
-                                    cents: number;
-                                    shareOfDollars: number | null;
-                                }[];
-                                over90DaysShareOfDollars: number | null;
-                            };
-                            /** @description Appeal overturn rate. Cohort: appeals decided in the period (appeals.decided_at), every level counted. By count: overturned / decided. By dollars: denied amount of the claims of overturned appeals / denied amount of the claims of decided appeals. */
-                            appealOverturnRate: {
-                                decided: number;
-                                overturned: number;
-                                byCount: number | null;
-                                /** @description integer cents */
-                                decidedCents: number;
-                                /** @description integer cents */
-                                overturnedCents: number;
-                                byDollars: number | null;
-                            };
-                            /** @description Net collection rate. Cohort: claims whose date of service is in the period. Collected (payer paid + patient paid) / (charges - contractual adjustments). Dollars only; write-offs are not subtracted, they are what the rate exposes. */
-                            netCollectionRate: {
-                                /** @description integer cents */
-                                collectedCents: number;
-                                /** @description integer cents */
-                                chargesCents: number;
-                                /** @description integer cents */
-                                contractualCents: number;
-                                rate: number | null;
-                            };
-                            /** @description Denials by category: the denial adjustments on the first adjudication of claims first submitted in the period, grouped by the CARC category (domain/carc.ts); claims = distinct claims with a denial in the category, dollars = the adjustment amounts. DUPLICATE is listed here although it is excluded from the rates. */
-                            denialsByCategory: {
-                                category: string;
-                                claims: number;
-                                /** @description integer cents */
-                                deniedCents: number;
-                            }[];
-                            /** @description Denials by payer: the denial-rate cohort grouped by payer, with each payer’s denied claims, cohort claims, denied amount, charges and its own rate by count and by dollars. */
-                            denialsByPayer: {
-                                payerId: string;
-                                adjudicatedClaims: number;
-                                deniedClaims: number;
-                                byCount: number | null;
-                                /** @description integer cents */
-                                chargesCents: number;
-                                /** @description integer cents */
-                                deniedCents: number;
-                                byDollars: number | null;
-                            }[];
-                            /** @description Time to first action on a denial. Cohort: claims first denied in the period (claims.first_denied_at); the clock starts at the first denial and stops at the first biller decision other than a note or an assignment (claims.first_action_at). Average and median in days over acted denials; within target = acted within 10 business days (Mon-Fri, holidays not modelled); the target rate counts denials acted on or already older than 10 business days. By count and by denied amount. */
-                            timeToFirstAction: {
-                                denials: number;
-                                acted: number;
-                                averageDays: number | null;
-                                medianDays: number | null;
-                                targetBusinessDays: number;
-                                due: number;
-                                withinTarget: number;
-                                withinTargetByCount: number | null;
-                                /** @description integer cents */
-                                dueCents: number;
-                                /** @description integer cents */
-                                withinTargetCents: number;
-                                withinTargetByDollars: number | null;
-                            };
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["getKpis"];
         put?: never;
         post?: never;
         delete?: never;
@@ -7359,164 +532,9 @@ export interface paths {
         };
         /**
          * Export a practice’s claims, events (audit trail), postings or raw ERA files, streamed
-         * @description Roles: supervisor, admin. NDJSON (one object per line) or CSV (RFC 4180, header row). Columns per kind: claims: id, claim_id, patient_control_number, payer_id, billing_provider_npi, date_of_service, status, denial_category, recommended_action, assigned_to, escalated, total_charge_cents, paid_cents, adjustment_cents, patient_responsibility_cents, patient_paid_cents, written_off_cents, open_balance_cents, payer_claim_number, submitted_at, first_denied_at, first_action_at, closed_at, created_at; events: id, claim_uuid, claim_id, at, actor, kind, from_status, to_status, reason, data, request_id; postings: id, claim_uuid, claim_id, remittance_id, payer_id, trace_number, patient_control_number, payer_claim_number, status_code, is_reversal, charge_cents, paid_cents, patient_responsibility_cents, remark_codes, adjustments, posted_at; eras: id, checksum, source, status, received_at, raw. Patient names, birth dates and member ids are not exported. A raw ERA file is exported only when every payment in it is this practice’s.
+         * @description Roles: supervisor, admin. NDJSON (one object per line) or CSV (RFC 4180, header row). Columns per kind: claims: id, claim_id, patient_control_number, payer_id, billing_provider_npi, date_of_service, status, denial_category, recommended_action, assigned_to, escalated, total_charge_cents, paid_cents, adjustment_cents, patient_responsibility_cents, patient_paid_cents, written_off_cents, open_balance_cents, payer_claim_number, submitted_at, first_denied_at, first_action_at, closed_at, created_at; events: id, claim_uuid, claim_id, at, actor, kind, from_status, to_status, reason, data, request_id; postings: id, claim_uuid, claim_id, remittance_id, payer_id, trace_number, patient_control_number, payer_claim_number, status_code, is_reversal, charge_cents, paid_cents, patient_responsibility_cents, remark_codes, adjustments, posted_at; eras: id, checksum, source, status, received_at, raw. Patient names, birth dates and member ids are not exported. A raw ERA file is exported only when every payment in it is this practice’s. Ranges are inclusive and must not be inverted: `from` <= `to` (else 400).
          */
-        get: {
-            parameters: {
-                query: {
-                    practiceId: string;
-                    format?: "ndjson" | "csv";
-                    /** @description first day (inclusive) of the rows’ own date */
-                    from?: string;
-                    /** @description last day (inclusive) */
-                    to?: string;
-                };
-                header?: never;
-                path: {
-                    kind: "claims" | "events" | "postings" | "eras";
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description the export, streamed */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/x-ndjson": string;
-                        "text/csv": string;
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["exportPracticeData"];
         put?: never;
         post?: never;
         delete?: never;
@@ -7536,383 +554,13 @@ export interface paths {
          * The keys whose practices are all the admin’s
          * @description Roles: admin.
          */
-        get: {
-            parameters: {
-                query?: {
-                    includeRevoked?: boolean;
-                };
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            items: {
-                                /** Format: uuid */
-                                id: string;
-                                userId: string;
-                                /** @enum {unknown} */
-                                role: "biller" | "supervisor" | "admin" | "integration";
-                                practiceIds: string[];
-                                /** Format: date-time */
-                                createdAt: string;
-                                revokedAt: string | null;
-                            }[];
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        get: operations["listApiKeys"];
         put?: never;
         /**
          * Issue an API key for a user of the admin’s practices (the key is in this answer only)
          * @description Roles: admin. A practice the admin does not hold answers 403.
          */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description repeat a request safely: the same key and request get the stored answer; another request with it, 422 */
-                    "idempotency-key"?: string;
-                };
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        /** @description who uses the key (recorded as the actor of every decision) */
-                        userId: string;
-                        /** @enum {unknown} */
-                        role: "biller" | "supervisor" | "admin" | "integration";
-                        practiceIds: string[];
-                    };
-                };
-            };
-            responses: {
-                /** @description Default Response */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            id: string;
-                            userId: string;
-                            /** @enum {unknown} */
-                            role: "biller" | "supervisor" | "admin" | "integration";
-                            practiceIds: string[];
-                            /** Format: date-time */
-                            createdAt: string;
-                            revokedAt: string | null;
-                            key: string;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                422: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        post: operations["issueApiKey"];
         delete?: never;
         options?: never;
         head?: never;
@@ -7933,164 +581,7 @@ export interface paths {
          * Revoke a key at once (its next request answers 401)
          * @description Roles: admin. A key holding a practice the admin does not hold answers 404. Revoking twice is harmless.
          */
-        delete: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody?: never;
-            responses: {
-                /** @description Default Response */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** Format: uuid */
-                            id: string;
-                            userId: string;
-                            /** @enum {unknown} */
-                            role: "biller" | "supervisor" | "admin" | "integration";
-                            practiceIds: string[];
-                            /** Format: date-time */
-                            createdAt: string;
-                            revokedAt: string | null;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                429: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description RFC 9457 problem details (application/problem+json) */
-                500: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            type: string;
-                            title: string;
-                            status: number;
-                            detail?: string;
-                            instance?: string;
-                            errors?: {
-                                field: string;
-                                message: string;
-                            }[];
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-            };
-        };
+        delete: operations["revokeApiKey"];
         options?: never;
         head?: never;
         patch?: never;
@@ -8144,26 +635,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/claims/search": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * Find claims by claim id, patient control number, payer claim number, patient name or birth date
-         * @description Roles: biller, supervisor, admin. Newest first, within the caller’s practices (a practiceId it does not hold answers 403).
-         */
-        post: operations["searchClaims"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/users": {
         parameters: {
             query?: never;
@@ -8208,6 +679,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/claims/search": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Find claims by claim id, patient control number, payer claim number, patient name or birth date
+         * @description Roles: biller, supervisor, admin. Newest first, within the caller’s practices (a practiceId it does not hold answers 403).
+         */
+        post: operations["searchClaims"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -8220,6 +711,9155 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getOpenApiDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        openapi: string;
+                        info: {
+                            [key: string]: unknown;
+                        };
+                        paths: {
+                            [key: string]: unknown;
+                        };
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    getLiveness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status: string;
+                        /** @description dependency -> ok | unavailable */
+                        checks?: {
+                            [key: string]: string;
+                        };
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    getReadiness: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status: string;
+                        /** @description dependency -> ok | unavailable */
+                        checks?: {
+                            [key: string]: string;
+                        };
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Default Response */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        status: string;
+                        /** @description dependency -> ok | unavailable */
+                        checks?: {
+                            [key: string]: string;
+                        };
+                    };
+                };
+            };
+        };
+    };
+    listClaims: {
+        parameters: {
+            query?: {
+                practiceId?: string;
+                status?: ("SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF")[];
+                payerId?: string[];
+                denialCategory?: ("ELIGIBILITY" | "COORDINATION_OF_BENEFITS" | "AUTHORIZATION" | "CODING" | "BUNDLING" | "MEDICAL_NECESSITY" | "MISSING_INFORMATION" | "TIMELY_FILING" | "DUPLICATE" | "NON_COVERED" | "CREDENTIALING" | "OTHER")[];
+                assignedTo?: string;
+                unassigned?: boolean;
+                escalated?: boolean;
+                /** @description calendar date, YYYY-MM-DD (inclusive); must not exceed `createdTo` */
+                createdFrom?: string;
+                /** @description calendar date, YYYY-MM-DD (inclusive) */
+                createdTo?: string;
+                /** @description calendar date, YYYY-MM-DD (inclusive); must not exceed `dateOfServiceTo` */
+                dateOfServiceFrom?: string;
+                /** @description calendar date, YYYY-MM-DD (inclusive) */
+                dateOfServiceTo?: string;
+                /** @description calendar date, YYYY-MM-DD (inclusive); must not exceed `deniedTo` */
+                deniedFrom?: string;
+                /** @description calendar date, YYYY-MM-DD (inclusive) */
+                deniedTo?: string;
+                /** @description must not exceed `maxOpenBalanceCents` */
+                minOpenBalanceCents?: number;
+                maxOpenBalanceCents?: number;
+                /** @description the `nextCursor` of the previous page (opaque, base64url) */
+                cursor?: string;
+                /** @description items per page (at most 200) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "3f1c2a4e-8b7d-4c21-9e5a-0d6b7c8e9f10",
+                     *           "practiceId": "sunrise-fp",
+                     *           "claimId": "CLM-1001",
+                     *           "payerId": "ACME-HEALTH",
+                     *           "status": "NEEDS_REVIEW",
+                     *           "workflowId": "claim-sunrise-fp-CLM-1001",
+                     *           "temporalUiUrl": "http://localhost:8233/namespaces/default/workflows/claim-sunrise-fp-CLM-1001",
+                     *           "dateOfService": "2026-11-02",
+                     *           "totalChargeCents": 25000,
+                     *           "paidCents": 0,
+                     *           "adjustmentCents": 25000,
+                     *           "patientResponsibilityCents": 0,
+                     *           "patientPaidCents": 0,
+                     *           "writtenOffCents": 0,
+                     *           "openBalanceCents": 25000,
+                     *           "denialCategory": "CODING",
+                     *           "recommendedAction": "CORRECT_AND_RESUBMIT",
+                     *           "assignedTo": null,
+                     *           "escalated": false,
+                     *           "nextDeadline": "2027-02-15T05:00:00.000Z",
+                     *           "payerClaimNumber": "ICN-77812",
+                     *           "submittedAt": "2026-11-03T14:05:11.000Z",
+                     *           "firstDeniedAt": "2026-11-20T09:12:40.000Z",
+                     *           "firstActionAt": null,
+                     *           "lastActivityAt": "2026-11-20T09:12:40.000Z",
+                     *           "createdAt": "2026-11-03T14:05:10.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "WyJjbGFpbXMiLCIyMDI2LTExLTAzVDE0OjA1OjEwLjAwMDAwMFoiLCIzZjFjMmE0ZS04YjdkLTRjMjEtOWU1YS0wZDZiN2M4ZTlmMTAiXQ"
+                     *     }
+                     */
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            practiceId: string;
+                            claimId: string;
+                            payerId: string;
+                            /** @enum {unknown} */
+                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            workflowId: string;
+                            /** @description the claim workflow in the Temporal Web UI */
+                            temporalUiUrl: string;
+                            /** Format: date */
+                            dateOfService: string;
+                            /** @description integer cents */
+                            totalChargeCents: number;
+                            /** @description integer cents */
+                            paidCents: number;
+                            /** @description integer cents */
+                            adjustmentCents: number;
+                            /** @description integer cents */
+                            patientResponsibilityCents: number;
+                            /** @description integer cents */
+                            patientPaidCents: number;
+                            /** @description integer cents */
+                            writtenOffCents: number;
+                            /** @description integer cents */
+                            openBalanceCents: number;
+                            denialCategory: string | null;
+                            recommendedAction: string | null;
+                            assignedTo: string | null;
+                            escalated: boolean;
+                            nextDeadline: string | null;
+                            payerClaimNumber: string | null;
+                            submittedAt: string | null;
+                            firstDeniedAt: string | null;
+                            firstActionAt: string | null;
+                            /** Format: date-time */
+                            lastActivityAt: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field; also when `createdFrom` exceeds `createdTo`, or `dateOfServiceFrom` exceeds `dateOfServiceTo`, or `deniedFrom` exceeds `deniedTo`, or `minOpenBalanceCents` exceeds `maxOpenBalanceCents` (ranges are inclusive) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    createClaim: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description repeat a request safely: the same key and request get the stored answer; another request with it, 422 */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "practiceId": "sunrise-fp",
+                 *       "claimId": "CLM-1001",
+                 *       "payerId": "ACME-HEALTH",
+                 *       "billingProviderNpi": "1234567893",
+                 *       "dateOfService": "2026-11-02",
+                 *       "patient": {
+                 *         "externalId": "MRN-5521",
+                 *         "firstName": "Jane",
+                 *         "lastName": "Example",
+                 *         "birthDate": "1980-04-12",
+                 *         "memberId": "ACM123456789"
+                 *       },
+                 *       "diagnosisCodes": [
+                 *         "M54.5"
+                 *       ],
+                 *       "lines": [
+                 *         {
+                 *           "procedureCode": "99213",
+                 *           "modifiers": [
+                 *             "25"
+                 *           ],
+                 *           "units": 1,
+                 *           "chargeCents": 15000,
+                 *           "diagnosisPointers": [
+                 *             1
+                 *           ]
+                 *         },
+                 *         {
+                 *           "procedureCode": "97110",
+                 *           "modifiers": [],
+                 *           "units": 2,
+                 *           "chargeCents": 10000,
+                 *           "diagnosisPointers": [
+                 *             1
+                 *           ]
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    practiceId: string;
+                    /** @description the practice’s claim id; sent as CLM01 */
+                    claimId: string;
+                    payerId: string;
+                    billingProviderNpi: string;
+                    /**
+                     * Format: date
+                     * @description calendar date, YYYY-MM-DD
+                     */
+                    dateOfService: string;
+                    patient: {
+                        externalId: string;
+                        firstName: string;
+                        lastName: string;
+                        /**
+                         * Format: date
+                         * @description calendar date, YYYY-MM-DD
+                         */
+                        birthDate: string;
+                        memberId: string;
+                        /** Format: email */
+                        email?: string;
+                    };
+                    diagnosisCodes: string[];
+                    lines: {
+                        /** @description CPT/HCPCS code */
+                        procedureCode: string;
+                        /** @default [] */
+                        modifiers: string[];
+                        units: number;
+                        /** @description integer cents, > 0 */
+                        chargeCents: number;
+                        /**
+                         * Format: date
+                         * @description calendar date, YYYY-MM-DD
+                         */
+                        serviceDate?: string;
+                        /**
+                         * @default [
+                         *       1
+                         *     ]
+                         */
+                        diagnosisPointers: number[];
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        practiceId: string;
+                        claimId: string;
+                        payerId: string;
+                        /** @enum {unknown} */
+                        status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                        workflowId: string;
+                        /** @description the claim workflow in the Temporal Web UI */
+                        temporalUiUrl: string;
+                        /** Format: date */
+                        dateOfService: string;
+                        /** @description integer cents */
+                        totalChargeCents: number;
+                        /** @description integer cents */
+                        paidCents: number;
+                        /** @description integer cents */
+                        adjustmentCents: number;
+                        /** @description integer cents */
+                        patientResponsibilityCents: number;
+                        /** @description integer cents */
+                        patientPaidCents: number;
+                        /** @description integer cents */
+                        writtenOffCents: number;
+                        /** @description integer cents */
+                        openBalanceCents: number;
+                        denialCategory: string | null;
+                        recommendedAction: string | null;
+                        assignedTo: string | null;
+                        escalated: boolean;
+                        nextDeadline: string | null;
+                        payerClaimNumber: string | null;
+                        submittedAt: string | null;
+                        firstDeniedAt: string | null;
+                        firstActionAt: string | null;
+                        /** Format: date-time */
+                        lastActivityAt: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        created: boolean;
+                    };
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "3f1c2a4e-8b7d-4c21-9e5a-0d6b7c8e9f10",
+                     *       "practiceId": "sunrise-fp",
+                     *       "claimId": "CLM-1001",
+                     *       "payerId": "ACME-HEALTH",
+                     *       "status": "SUBMITTING",
+                     *       "workflowId": "claim-sunrise-fp-CLM-1001",
+                     *       "temporalUiUrl": "http://localhost:8233/namespaces/default/workflows/claim-sunrise-fp-CLM-1001",
+                     *       "dateOfService": "2026-11-02",
+                     *       "totalChargeCents": 25000,
+                     *       "paidCents": 0,
+                     *       "adjustmentCents": 0,
+                     *       "patientResponsibilityCents": 0,
+                     *       "patientPaidCents": 0,
+                     *       "writtenOffCents": 0,
+                     *       "openBalanceCents": 25000,
+                     *       "denialCategory": null,
+                     *       "recommendedAction": null,
+                     *       "assignedTo": null,
+                     *       "escalated": false,
+                     *       "nextDeadline": "2027-11-02T05:00:00.000Z",
+                     *       "payerClaimNumber": null,
+                     *       "submittedAt": null,
+                     *       "firstDeniedAt": null,
+                     *       "firstActionAt": null,
+                     *       "lastActivityAt": "2026-11-03T14:05:10.000Z",
+                     *       "createdAt": "2026-11-03T14:05:10.000Z",
+                     *       "created": true
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        practiceId: string;
+                        claimId: string;
+                        payerId: string;
+                        /** @enum {unknown} */
+                        status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                        workflowId: string;
+                        /** @description the claim workflow in the Temporal Web UI */
+                        temporalUiUrl: string;
+                        /** Format: date */
+                        dateOfService: string;
+                        /** @description integer cents */
+                        totalChargeCents: number;
+                        /** @description integer cents */
+                        paidCents: number;
+                        /** @description integer cents */
+                        adjustmentCents: number;
+                        /** @description integer cents */
+                        patientResponsibilityCents: number;
+                        /** @description integer cents */
+                        patientPaidCents: number;
+                        /** @description integer cents */
+                        writtenOffCents: number;
+                        /** @description integer cents */
+                        openBalanceCents: number;
+                        denialCategory: string | null;
+                        recommendedAction: string | null;
+                        assignedTo: string | null;
+                        escalated: boolean;
+                        nextDeadline: string | null;
+                        payerClaimNumber: string | null;
+                        submittedAt: string | null;
+                        firstDeniedAt: string | null;
+                        firstActionAt: string | null;
+                        /** Format: date-time */
+                        lastActivityAt: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        created: boolean;
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description a request with this Idempotency-Key is still being processed; retry later */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body is larger than the API’s body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body’s content type is not one this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the claim cannot be accepted (unknown payer or practice, a date in the future, a diagnosis pointer past the codes); `errors` names each field */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    submitClaimBatch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description repeat a request safely: the same key and request get the stored answer; another request with it, 422 */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    claims: {
+                        [key: string]: unknown;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description items stored (new or already known) */
+                        accepted: number;
+                        refused: number;
+                        results: {
+                            index: number;
+                            outcome: "created" | "exists" | "invalid" | "forbidden";
+                            claim?: {
+                                /** Format: uuid */
+                                id: string;
+                                practiceId: string;
+                                claimId: string;
+                                payerId: string;
+                                /** @enum {unknown} */
+                                status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                                workflowId: string;
+                                /** @description the claim workflow in the Temporal Web UI */
+                                temporalUiUrl: string;
+                                /** Format: date */
+                                dateOfService: string;
+                                /** @description integer cents */
+                                totalChargeCents: number;
+                                /** @description integer cents */
+                                paidCents: number;
+                                /** @description integer cents */
+                                adjustmentCents: number;
+                                /** @description integer cents */
+                                patientResponsibilityCents: number;
+                                /** @description integer cents */
+                                patientPaidCents: number;
+                                /** @description integer cents */
+                                writtenOffCents: number;
+                                /** @description integer cents */
+                                openBalanceCents: number;
+                                denialCategory: string | null;
+                                recommendedAction: string | null;
+                                assignedTo: string | null;
+                                escalated: boolean;
+                                nextDeadline: string | null;
+                                payerClaimNumber: string | null;
+                                submittedAt: string | null;
+                                firstDeniedAt: string | null;
+                                firstActionAt: string | null;
+                                /** Format: date-time */
+                                lastActivityAt: string;
+                                /** Format: date-time */
+                                createdAt: string;
+                            };
+                            errors?: {
+                                field: string;
+                                message: string;
+                            }[];
+                        }[];
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description a request with this Idempotency-Key is still being processed; retry later */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body is larger than the API’s body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body’s content type is not one this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description this Idempotency-Key was already used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    getClaim: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        practiceId: string;
+                        claimId: string;
+                        payerId: string;
+                        /** @enum {unknown} */
+                        status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                        workflowId: string;
+                        /** @description the claim workflow in the Temporal Web UI */
+                        temporalUiUrl: string;
+                        /** Format: date */
+                        dateOfService: string;
+                        /** @description integer cents */
+                        totalChargeCents: number;
+                        /** @description integer cents */
+                        paidCents: number;
+                        /** @description integer cents */
+                        adjustmentCents: number;
+                        /** @description integer cents */
+                        patientResponsibilityCents: number;
+                        /** @description integer cents */
+                        patientPaidCents: number;
+                        /** @description integer cents */
+                        writtenOffCents: number;
+                        /** @description integer cents */
+                        openBalanceCents: number;
+                        denialCategory: string | null;
+                        recommendedAction: string | null;
+                        assignedTo: string | null;
+                        escalated: boolean;
+                        nextDeadline: string | null;
+                        payerClaimNumber: string | null;
+                        submittedAt: string | null;
+                        firstDeniedAt: string | null;
+                        firstActionAt: string | null;
+                        /** Format: date-time */
+                        lastActivityAt: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                        lines: {
+                            lineNumber: number;
+                            procedureCode: string;
+                            modifiers: string[];
+                            units: number;
+                            /** @description integer cents */
+                            chargeCents: number;
+                            /** Format: date */
+                            serviceDate: string;
+                        }[];
+                        postings: {
+                            /** Format: uuid */
+                            id: string;
+                            payerId: string;
+                            traceNumber: string;
+                            /** Format: date */
+                            paymentDate: string;
+                            payerClaimNumber: string;
+                            statusCode: string;
+                            isReversal: boolean;
+                            /** @description integer cents */
+                            chargeCents: number;
+                            /** @description integer cents */
+                            paidCents: number;
+                            /** @description integer cents */
+                            patientResponsibilityCents: number;
+                            remarks: {
+                                code: string;
+                                text: string;
+                            }[];
+                            /** Format: date-time */
+                            postedAt: string;
+                            adjustments: {
+                                lineNumber: number | null;
+                                procedureCode: string | null;
+                                group: string;
+                                reason: {
+                                    code: string;
+                                    text: string;
+                                };
+                                /** @description integer cents */
+                                amountCents: number;
+                                remarks: {
+                                    code: string;
+                                    text: string;
+                                }[];
+                            }[];
+                        }[];
+                        live: ({
+                            status: string;
+                            workflowId: string;
+                        } & {
+                            [key: string]: unknown;
+                        }) | null;
+                        liveError?: string;
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    listClaimEvents: {
+        parameters: {
+            query?: {
+                /** @description the `nextCursor` of the previous page (opaque, base64url) */
+                cursor?: string;
+                /** @description items per page (at most 500) */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** @description event sequence id (ascending) */
+                            id: string;
+                            /** Format: date-time */
+                            at: string;
+                            actor: string;
+                            kind: string;
+                            fromStatus: string | null;
+                            toStatus: string | null;
+                            reason: string | null;
+                            data: unknown;
+                            requestId: string | null;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    resubmitCorrectedClaim: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description repeat a request safely: the same key and request get the stored answer; another request with it, 422 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "modifier 25 was missing",
+                 *       "changes": {
+                 *         "lines.1.modifiers": [
+                 *           "25"
+                 *         ]
+                 *       }
+                 *     }
+                 */
+                "application/json": {
+                    reason: string;
+                    /** @description the corrected values by field: `lines.<n>.procedureCode|modifiers|units|chargeCents`, `diagnosisCodes`, `billingProviderNpi`, `memberId` */
+                    changes: {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "claim": {
+                     *         "id": "3f1c2a4e-8b7d-4c21-9e5a-0d6b7c8e9f10",
+                     *         "practiceId": "sunrise-fp",
+                     *         "claimId": "CLM-1001",
+                     *         "payerId": "ACME-HEALTH",
+                     *         "status": "RESUBMITTED",
+                     *         "workflowId": "claim-sunrise-fp-CLM-1001",
+                     *         "temporalUiUrl": "http://localhost:8233/namespaces/default/workflows/claim-sunrise-fp-CLM-1001",
+                     *         "dateOfService": "2026-11-02",
+                     *         "totalChargeCents": 25000,
+                     *         "paidCents": 0,
+                     *         "adjustmentCents": 25000,
+                     *         "patientResponsibilityCents": 0,
+                     *         "patientPaidCents": 0,
+                     *         "writtenOffCents": 0,
+                     *         "openBalanceCents": 25000,
+                     *         "denialCategory": "CODING",
+                     *         "recommendedAction": "CORRECT_AND_RESUBMIT",
+                     *         "assignedTo": null,
+                     *         "escalated": false,
+                     *         "nextDeadline": "2027-02-15T05:00:00.000Z",
+                     *         "payerClaimNumber": "ICN-77812",
+                     *         "submittedAt": "2026-11-03T14:05:11.000Z",
+                     *         "firstDeniedAt": "2026-11-20T09:12:40.000Z",
+                     *         "firstActionAt": "2026-11-21T10:02:00.000Z",
+                     *         "lastActivityAt": "2026-11-20T09:12:40.000Z",
+                     *         "createdAt": "2026-11-03T14:05:10.000Z"
+                     *       },
+                     *       "state": {
+                     *         "workflowId": "claim-sunrise-fp-CLM-1001",
+                     *         "status": "RESUBMITTED",
+                     *         "balances": {
+                     *           "chargeCents": 25000,
+                     *           "paidCents": 0,
+                     *           "contractualCents": 0,
+                     *           "patientResponsibilityCents": 0,
+                     *           "patientPaidCents": 0,
+                     *           "writtenOffCents": 0,
+                     *           "deniedCents": 25000,
+                     *           "openBalanceCents": 25000
+                     *         },
+                     *         "nextDeadline": "2027-02-15T05:00:00.000Z",
+                     *         "submissions": 2,
+                     *         "escalated": false
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        claim: {
+                            /** Format: uuid */
+                            id: string;
+                            practiceId: string;
+                            claimId: string;
+                            payerId: string;
+                            /** @enum {unknown} */
+                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            workflowId: string;
+                            /** @description the claim workflow in the Temporal Web UI */
+                            temporalUiUrl: string;
+                            /** Format: date */
+                            dateOfService: string;
+                            /** @description integer cents */
+                            totalChargeCents: number;
+                            /** @description integer cents */
+                            paidCents: number;
+                            /** @description integer cents */
+                            adjustmentCents: number;
+                            /** @description integer cents */
+                            patientResponsibilityCents: number;
+                            /** @description integer cents */
+                            patientPaidCents: number;
+                            /** @description integer cents */
+                            writtenOffCents: number;
+                            /** @description integer cents */
+                            openBalanceCents: number;
+                            denialCategory: string | null;
+                            recommendedAction: string | null;
+                            assignedTo: string | null;
+                            escalated: boolean;
+                            nextDeadline: string | null;
+                            payerClaimNumber: string | null;
+                            submittedAt: string | null;
+                            firstDeniedAt: string | null;
+                            firstActionAt: string | null;
+                            /** Format: date-time */
+                            lastActivityAt: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                        /** @description the claim workflow’s `state` query (ClaimView) */
+                        state: {
+                            status: string;
+                            workflowId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        accepted: true;
+                        /** @description the Temporal update id */
+                        updateId: string;
+                        claim: {
+                            /** Format: uuid */
+                            id: string;
+                            practiceId: string;
+                            claimId: string;
+                            payerId: string;
+                            /** @enum {unknown} */
+                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            workflowId: string;
+                            /** @description the claim workflow in the Temporal Web UI */
+                            temporalUiUrl: string;
+                            /** Format: date */
+                            dateOfService: string;
+                            /** @description integer cents */
+                            totalChargeCents: number;
+                            /** @description integer cents */
+                            paidCents: number;
+                            /** @description integer cents */
+                            adjustmentCents: number;
+                            /** @description integer cents */
+                            patientResponsibilityCents: number;
+                            /** @description integer cents */
+                            patientPaidCents: number;
+                            /** @description integer cents */
+                            writtenOffCents: number;
+                            /** @description integer cents */
+                            openBalanceCents: number;
+                            denialCategory: string | null;
+                            recommendedAction: string | null;
+                            assignedTo: string | null;
+                            escalated: boolean;
+                            nextDeadline: string | null;
+                            payerClaimNumber: string | null;
+                            submittedAt: string | null;
+                            firstDeniedAt: string | null;
+                            firstActionAt: string | null;
+                            /** Format: date-time */
+                            lastActivityAt: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                        detail: string;
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the claim workflow refused the decision (its reason is the detail), the claim is closed, or the Idempotency-Key is still in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body is larger than the API’s body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body’s content type is not one this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the decision is not well formed (a correction naming a field it may not change, or a bad value; `errors` names it), or the Idempotency-Key was used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the claim workflow did not take the decision in time; nothing happened, send it again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    fileAppeal: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description repeat a request safely: the same key and request get the stored answer; another request with it, 422 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "grounds": "the visit notes document medical necessity",
+                 *       "attachments": [
+                 *         "visit-notes.pdf"
+                 *       ]
+                 *     }
+                 */
+                "application/json": {
+                    grounds: string;
+                    /** @default [] */
+                    attachments: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "claim": {
+                     *         "id": "3f1c2a4e-8b7d-4c21-9e5a-0d6b7c8e9f10",
+                     *         "practiceId": "sunrise-fp",
+                     *         "claimId": "CLM-1001",
+                     *         "payerId": "ACME-HEALTH",
+                     *         "status": "RESUBMITTED",
+                     *         "workflowId": "claim-sunrise-fp-CLM-1001",
+                     *         "temporalUiUrl": "http://localhost:8233/namespaces/default/workflows/claim-sunrise-fp-CLM-1001",
+                     *         "dateOfService": "2026-11-02",
+                     *         "totalChargeCents": 25000,
+                     *         "paidCents": 0,
+                     *         "adjustmentCents": 25000,
+                     *         "patientResponsibilityCents": 0,
+                     *         "patientPaidCents": 0,
+                     *         "writtenOffCents": 0,
+                     *         "openBalanceCents": 25000,
+                     *         "denialCategory": "CODING",
+                     *         "recommendedAction": "CORRECT_AND_RESUBMIT",
+                     *         "assignedTo": null,
+                     *         "escalated": false,
+                     *         "nextDeadline": "2027-02-15T05:00:00.000Z",
+                     *         "payerClaimNumber": "ICN-77812",
+                     *         "submittedAt": "2026-11-03T14:05:11.000Z",
+                     *         "firstDeniedAt": "2026-11-20T09:12:40.000Z",
+                     *         "firstActionAt": "2026-11-21T10:02:00.000Z",
+                     *         "lastActivityAt": "2026-11-20T09:12:40.000Z",
+                     *         "createdAt": "2026-11-03T14:05:10.000Z"
+                     *       },
+                     *       "state": {
+                     *         "workflowId": "claim-sunrise-fp-CLM-1001",
+                     *         "status": "RESUBMITTED",
+                     *         "balances": {
+                     *           "chargeCents": 25000,
+                     *           "paidCents": 0,
+                     *           "contractualCents": 0,
+                     *           "patientResponsibilityCents": 0,
+                     *           "patientPaidCents": 0,
+                     *           "writtenOffCents": 0,
+                     *           "deniedCents": 25000,
+                     *           "openBalanceCents": 25000
+                     *         },
+                     *         "nextDeadline": "2027-02-15T05:00:00.000Z",
+                     *         "submissions": 2,
+                     *         "escalated": false
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        claim: {
+                            /** Format: uuid */
+                            id: string;
+                            practiceId: string;
+                            claimId: string;
+                            payerId: string;
+                            /** @enum {unknown} */
+                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            workflowId: string;
+                            /** @description the claim workflow in the Temporal Web UI */
+                            temporalUiUrl: string;
+                            /** Format: date */
+                            dateOfService: string;
+                            /** @description integer cents */
+                            totalChargeCents: number;
+                            /** @description integer cents */
+                            paidCents: number;
+                            /** @description integer cents */
+                            adjustmentCents: number;
+                            /** @description integer cents */
+                            patientResponsibilityCents: number;
+                            /** @description integer cents */
+                            patientPaidCents: number;
+                            /** @description integer cents */
+                            writtenOffCents: number;
+                            /** @description integer cents */
+                            openBalanceCents: number;
+                            denialCategory: string | null;
+                            recommendedAction: string | null;
+                            assignedTo: string | null;
+                            escalated: boolean;
+                            nextDeadline: string | null;
+                            payerClaimNumber: string | null;
+                            submittedAt: string | null;
+                            firstDeniedAt: string | null;
+                            firstActionAt: string | null;
+                            /** Format: date-time */
+                            lastActivityAt: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                        /** @description the claim workflow’s `state` query (ClaimView) */
+                        state: {
+                            status: string;
+                            workflowId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        accepted: true;
+                        /** @description the Temporal update id */
+                        updateId: string;
+                        claim: {
+                            /** Format: uuid */
+                            id: string;
+                            practiceId: string;
+                            claimId: string;
+                            payerId: string;
+                            /** @enum {unknown} */
+                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            workflowId: string;
+                            /** @description the claim workflow in the Temporal Web UI */
+                            temporalUiUrl: string;
+                            /** Format: date */
+                            dateOfService: string;
+                            /** @description integer cents */
+                            totalChargeCents: number;
+                            /** @description integer cents */
+                            paidCents: number;
+                            /** @description integer cents */
+                            adjustmentCents: number;
+                            /** @description integer cents */
+                            patientResponsibilityCents: number;
+                            /** @description integer cents */
+                            patientPaidCents: number;
+                            /** @description integer cents */
+                            writtenOffCents: number;
+                            /** @description integer cents */
+                            openBalanceCents: number;
+                            denialCategory: string | null;
+                            recommendedAction: string | null;
+                            assignedTo: string | null;
+                            escalated: boolean;
+                            nextDeadline: string | null;
+                            payerClaimNumber: string | null;
+                            submittedAt: string | null;
+                            firstDeniedAt: string | null;
+                            firstActionAt: string | null;
+                            /** Format: date-time */
+                            lastActivityAt: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                        detail: string;
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the claim workflow refused the decision (its reason is the detail), the claim is closed, or the Idempotency-Key is still in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body is larger than the API’s body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body’s content type is not one this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the decision is not well formed (a correction naming a field it may not change, or a bad value; `errors` names it), or the Idempotency-Key was used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the claim workflow did not take the decision in time; nothing happened, send it again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    recordAppealDecision: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description repeat a request safely: the same key and request get the stored answer; another request with it, 422 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "outcome": "overturned",
+                 *       "reason": "records support the service"
+                 *     }
+                 */
+                "application/json": {
+                    outcome: "overturned" | "upheld";
+                    reason?: string;
+                    /** Format: date-time */
+                    decidedAt?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "claim": {
+                     *         "id": "3f1c2a4e-8b7d-4c21-9e5a-0d6b7c8e9f10",
+                     *         "practiceId": "sunrise-fp",
+                     *         "claimId": "CLM-1001",
+                     *         "payerId": "ACME-HEALTH",
+                     *         "status": "RESUBMITTED",
+                     *         "workflowId": "claim-sunrise-fp-CLM-1001",
+                     *         "temporalUiUrl": "http://localhost:8233/namespaces/default/workflows/claim-sunrise-fp-CLM-1001",
+                     *         "dateOfService": "2026-11-02",
+                     *         "totalChargeCents": 25000,
+                     *         "paidCents": 0,
+                     *         "adjustmentCents": 25000,
+                     *         "patientResponsibilityCents": 0,
+                     *         "patientPaidCents": 0,
+                     *         "writtenOffCents": 0,
+                     *         "openBalanceCents": 25000,
+                     *         "denialCategory": "CODING",
+                     *         "recommendedAction": "CORRECT_AND_RESUBMIT",
+                     *         "assignedTo": null,
+                     *         "escalated": false,
+                     *         "nextDeadline": "2027-02-15T05:00:00.000Z",
+                     *         "payerClaimNumber": "ICN-77812",
+                     *         "submittedAt": "2026-11-03T14:05:11.000Z",
+                     *         "firstDeniedAt": "2026-11-20T09:12:40.000Z",
+                     *         "firstActionAt": "2026-11-21T10:02:00.000Z",
+                     *         "lastActivityAt": "2026-11-20T09:12:40.000Z",
+                     *         "createdAt": "2026-11-03T14:05:10.000Z"
+                     *       },
+                     *       "state": {
+                     *         "workflowId": "claim-sunrise-fp-CLM-1001",
+                     *         "status": "RESUBMITTED",
+                     *         "balances": {
+                     *           "chargeCents": 25000,
+                     *           "paidCents": 0,
+                     *           "contractualCents": 0,
+                     *           "patientResponsibilityCents": 0,
+                     *           "patientPaidCents": 0,
+                     *           "writtenOffCents": 0,
+                     *           "deniedCents": 25000,
+                     *           "openBalanceCents": 25000
+                     *         },
+                     *         "nextDeadline": "2027-02-15T05:00:00.000Z",
+                     *         "submissions": 2,
+                     *         "escalated": false
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        claim: {
+                            /** Format: uuid */
+                            id: string;
+                            practiceId: string;
+                            claimId: string;
+                            payerId: string;
+                            /** @enum {unknown} */
+                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            workflowId: string;
+                            /** @description the claim workflow in the Temporal Web UI */
+                            temporalUiUrl: string;
+                            /** Format: date */
+                            dateOfService: string;
+                            /** @description integer cents */
+                            totalChargeCents: number;
+                            /** @description integer cents */
+                            paidCents: number;
+                            /** @description integer cents */
+                            adjustmentCents: number;
+                            /** @description integer cents */
+                            patientResponsibilityCents: number;
+                            /** @description integer cents */
+                            patientPaidCents: number;
+                            /** @description integer cents */
+                            writtenOffCents: number;
+                            /** @description integer cents */
+                            openBalanceCents: number;
+                            denialCategory: string | null;
+                            recommendedAction: string | null;
+                            assignedTo: string | null;
+                            escalated: boolean;
+                            nextDeadline: string | null;
+                            payerClaimNumber: string | null;
+                            submittedAt: string | null;
+                            firstDeniedAt: string | null;
+                            firstActionAt: string | null;
+                            /** Format: date-time */
+                            lastActivityAt: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                        /** @description the claim workflow’s `state` query (ClaimView) */
+                        state: {
+                            status: string;
+                            workflowId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        accepted: true;
+                        /** @description the Temporal update id */
+                        updateId: string;
+                        claim: {
+                            /** Format: uuid */
+                            id: string;
+                            practiceId: string;
+                            claimId: string;
+                            payerId: string;
+                            /** @enum {unknown} */
+                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            workflowId: string;
+                            /** @description the claim workflow in the Temporal Web UI */
+                            temporalUiUrl: string;
+                            /** Format: date */
+                            dateOfService: string;
+                            /** @description integer cents */
+                            totalChargeCents: number;
+                            /** @description integer cents */
+                            paidCents: number;
+                            /** @description integer cents */
+                            adjustmentCents: number;
+                            /** @description integer cents */
+                            patientResponsibilityCents: number;
+                            /** @description integer cents */
+                            patientPaidCents: number;
+                            /** @description integer cents */
+                            writtenOffCents: number;
+                            /** @description integer cents */
+                            openBalanceCents: number;
+                            denialCategory: string | null;
+                            recommendedAction: string | null;
+                            assignedTo: string | null;
+                            escalated: boolean;
+                            nextDeadline: string | null;
+                            payerClaimNumber: string | null;
+                            submittedAt: string | null;
+                            firstDeniedAt: string | null;
+                            firstActionAt: string | null;
+                            /** Format: date-time */
+                            lastActivityAt: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                        detail: string;
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the claim workflow refused the decision (its reason is the detail), the claim is closed, or the Idempotency-Key is still in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body is larger than the API’s body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body’s content type is not one this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the decision is not well formed (a correction naming a field it may not change, or a bad value; `errors` names it), or the Idempotency-Key was used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the claim workflow did not take the decision in time; nothing happened, send it again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    writeOffClaim: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description repeat a request safely: the same key and request get the stored answer; another request with it, 422 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reasonCode": "SMALL_BALANCE",
+                 *       "note": "under the practice’s threshold"
+                 *     }
+                 */
+                "application/json": {
+                    reasonCode: "SMALL_BALANCE" | "TIMELY_FILING" | "BAD_DEBT" | "NON_COVERED" | "ADMINISTRATIVE" | "BUNDLED" | "CHARITY";
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "claim": {
+                     *         "id": "3f1c2a4e-8b7d-4c21-9e5a-0d6b7c8e9f10",
+                     *         "practiceId": "sunrise-fp",
+                     *         "claimId": "CLM-1001",
+                     *         "payerId": "ACME-HEALTH",
+                     *         "status": "RESUBMITTED",
+                     *         "workflowId": "claim-sunrise-fp-CLM-1001",
+                     *         "temporalUiUrl": "http://localhost:8233/namespaces/default/workflows/claim-sunrise-fp-CLM-1001",
+                     *         "dateOfService": "2026-11-02",
+                     *         "totalChargeCents": 25000,
+                     *         "paidCents": 0,
+                     *         "adjustmentCents": 25000,
+                     *         "patientResponsibilityCents": 0,
+                     *         "patientPaidCents": 0,
+                     *         "writtenOffCents": 0,
+                     *         "openBalanceCents": 25000,
+                     *         "denialCategory": "CODING",
+                     *         "recommendedAction": "CORRECT_AND_RESUBMIT",
+                     *         "assignedTo": null,
+                     *         "escalated": false,
+                     *         "nextDeadline": "2027-02-15T05:00:00.000Z",
+                     *         "payerClaimNumber": "ICN-77812",
+                     *         "submittedAt": "2026-11-03T14:05:11.000Z",
+                     *         "firstDeniedAt": "2026-11-20T09:12:40.000Z",
+                     *         "firstActionAt": "2026-11-21T10:02:00.000Z",
+                     *         "lastActivityAt": "2026-11-20T09:12:40.000Z",
+                     *         "createdAt": "2026-11-03T14:05:10.000Z"
+                     *       },
+                     *       "state": {
+                     *         "workflowId": "claim-sunrise-fp-CLM-1001",
+                     *         "status": "RESUBMITTED",
+                     *         "balances": {
+                     *           "chargeCents": 25000,
+                     *           "paidCents": 0,
+                     *           "contractualCents": 0,
+                     *           "patientResponsibilityCents": 0,
+                     *           "patientPaidCents": 0,
+                     *           "writtenOffCents": 0,
+                     *           "deniedCents": 25000,
+                     *           "openBalanceCents": 25000
+                     *         },
+                     *         "nextDeadline": "2027-02-15T05:00:00.000Z",
+                     *         "submissions": 2,
+                     *         "escalated": false
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        claim: {
+                            /** Format: uuid */
+                            id: string;
+                            practiceId: string;
+                            claimId: string;
+                            payerId: string;
+                            /** @enum {unknown} */
+                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            workflowId: string;
+                            /** @description the claim workflow in the Temporal Web UI */
+                            temporalUiUrl: string;
+                            /** Format: date */
+                            dateOfService: string;
+                            /** @description integer cents */
+                            totalChargeCents: number;
+                            /** @description integer cents */
+                            paidCents: number;
+                            /** @description integer cents */
+                            adjustmentCents: number;
+                            /** @description integer cents */
+                            patientResponsibilityCents: number;
+                            /** @description integer cents */
+                            patientPaidCents: number;
+                            /** @description integer cents */
+                            writtenOffCents: number;
+                            /** @description integer cents */
+                            openBalanceCents: number;
+                            denialCategory: string | null;
+                            recommendedAction: string | null;
+                            assignedTo: string | null;
+                            escalated: boolean;
+                            nextDeadline: string | null;
+                            payerClaimNumber: string | null;
+                            submittedAt: string | null;
+                            firstDeniedAt: string | null;
+                            firstActionAt: string | null;
+                            /** Format: date-time */
+                            lastActivityAt: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                        /** @description the claim workflow’s `state` query (ClaimView) */
+                        state: {
+                            status: string;
+                            workflowId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        accepted: true;
+                        /** @description the Temporal update id */
+                        updateId: string;
+                        claim: {
+                            /** Format: uuid */
+                            id: string;
+                            practiceId: string;
+                            claimId: string;
+                            payerId: string;
+                            /** @enum {unknown} */
+                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            workflowId: string;
+                            /** @description the claim workflow in the Temporal Web UI */
+                            temporalUiUrl: string;
+                            /** Format: date */
+                            dateOfService: string;
+                            /** @description integer cents */
+                            totalChargeCents: number;
+                            /** @description integer cents */
+                            paidCents: number;
+                            /** @description integer cents */
+                            adjustmentCents: number;
+                            /** @description integer cents */
+                            patientResponsibilityCents: number;
+                            /** @description integer cents */
+                            patientPaidCents: number;
+                            /** @description integer cents */
+                            writtenOffCents: number;
+                            /** @description integer cents */
+                            openBalanceCents: number;
+                            denialCategory: string | null;
+                            recommendedAction: string | null;
+                            assignedTo: string | null;
+                            escalated: boolean;
+                            nextDeadline: string | null;
+                            payerClaimNumber: string | null;
+                            submittedAt: string | null;
+                            firstDeniedAt: string | null;
+                            firstActionAt: string | null;
+                            /** Format: date-time */
+                            lastActivityAt: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                        detail: string;
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the claim workflow refused the decision (its reason is the detail), the claim is closed, or the Idempotency-Key is still in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body is larger than the API’s body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body’s content type is not one this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the decision is not well formed (a correction naming a field it may not change, or a bad value; `errors` names it), or the Idempotency-Key was used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the claim workflow did not take the decision in time; nothing happened, send it again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    transferClaimToPatient: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description repeat a request safely: the same key and request get the stored answer; another request with it, 422 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "deductible not met",
+                 *       "waiverOnFile": false
+                 *     }
+                 */
+                "application/json": {
+                    reason: string;
+                    waiverOnFile?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "claim": {
+                     *         "id": "3f1c2a4e-8b7d-4c21-9e5a-0d6b7c8e9f10",
+                     *         "practiceId": "sunrise-fp",
+                     *         "claimId": "CLM-1001",
+                     *         "payerId": "ACME-HEALTH",
+                     *         "status": "RESUBMITTED",
+                     *         "workflowId": "claim-sunrise-fp-CLM-1001",
+                     *         "temporalUiUrl": "http://localhost:8233/namespaces/default/workflows/claim-sunrise-fp-CLM-1001",
+                     *         "dateOfService": "2026-11-02",
+                     *         "totalChargeCents": 25000,
+                     *         "paidCents": 0,
+                     *         "adjustmentCents": 25000,
+                     *         "patientResponsibilityCents": 0,
+                     *         "patientPaidCents": 0,
+                     *         "writtenOffCents": 0,
+                     *         "openBalanceCents": 25000,
+                     *         "denialCategory": "CODING",
+                     *         "recommendedAction": "CORRECT_AND_RESUBMIT",
+                     *         "assignedTo": null,
+                     *         "escalated": false,
+                     *         "nextDeadline": "2027-02-15T05:00:00.000Z",
+                     *         "payerClaimNumber": "ICN-77812",
+                     *         "submittedAt": "2026-11-03T14:05:11.000Z",
+                     *         "firstDeniedAt": "2026-11-20T09:12:40.000Z",
+                     *         "firstActionAt": "2026-11-21T10:02:00.000Z",
+                     *         "lastActivityAt": "2026-11-20T09:12:40.000Z",
+                     *         "createdAt": "2026-11-03T14:05:10.000Z"
+                     *       },
+                     *       "state": {
+                     *         "workflowId": "claim-sunrise-fp-CLM-1001",
+                     *         "status": "RESUBMITTED",
+                     *         "balances": {
+                     *           "chargeCents": 25000,
+                     *           "paidCents": 0,
+                     *           "contractualCents": 0,
+                     *           "patientResponsibilityCents": 0,
+                     *           "patientPaidCents": 0,
+                     *           "writtenOffCents": 0,
+                     *           "deniedCents": 25000,
+                     *           "openBalanceCents": 25000
+                     *         },
+                     *         "nextDeadline": "2027-02-15T05:00:00.000Z",
+                     *         "submissions": 2,
+                     *         "escalated": false
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        claim: {
+                            /** Format: uuid */
+                            id: string;
+                            practiceId: string;
+                            claimId: string;
+                            payerId: string;
+                            /** @enum {unknown} */
+                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            workflowId: string;
+                            /** @description the claim workflow in the Temporal Web UI */
+                            temporalUiUrl: string;
+                            /** Format: date */
+                            dateOfService: string;
+                            /** @description integer cents */
+                            totalChargeCents: number;
+                            /** @description integer cents */
+                            paidCents: number;
+                            /** @description integer cents */
+                            adjustmentCents: number;
+                            /** @description integer cents */
+                            patientResponsibilityCents: number;
+                            /** @description integer cents */
+                            patientPaidCents: number;
+                            /** @description integer cents */
+                            writtenOffCents: number;
+                            /** @description integer cents */
+                            openBalanceCents: number;
+                            denialCategory: string | null;
+                            recommendedAction: string | null;
+                            assignedTo: string | null;
+                            escalated: boolean;
+                            nextDeadline: string | null;
+                            payerClaimNumber: string | null;
+                            submittedAt: string | null;
+                            firstDeniedAt: string | null;
+                            firstActionAt: string | null;
+                            /** Format: date-time */
+                            lastActivityAt: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                        /** @description the claim workflow’s `state` query (ClaimView) */
+                        state: {
+                            status: string;
+                            workflowId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        accepted: true;
+                        /** @description the Temporal update id */
+                        updateId: string;
+                        claim: {
+                            /** Format: uuid */
+                            id: string;
+                            practiceId: string;
+                            claimId: string;
+                            payerId: string;
+                            /** @enum {unknown} */
+                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            workflowId: string;
+                            /** @description the claim workflow in the Temporal Web UI */
+                            temporalUiUrl: string;
+                            /** Format: date */
+                            dateOfService: string;
+                            /** @description integer cents */
+                            totalChargeCents: number;
+                            /** @description integer cents */
+                            paidCents: number;
+                            /** @description integer cents */
+                            adjustmentCents: number;
+                            /** @description integer cents */
+                            patientResponsibilityCents: number;
+                            /** @description integer cents */
+                            patientPaidCents: number;
+                            /** @description integer cents */
+                            writtenOffCents: number;
+                            /** @description integer cents */
+                            openBalanceCents: number;
+                            denialCategory: string | null;
+                            recommendedAction: string | null;
+                            assignedTo: string | null;
+                            escalated: boolean;
+                            nextDeadline: string | null;
+                            payerClaimNumber: string | null;
+                            submittedAt: string | null;
+                            firstDeniedAt: string | null;
+                            firstActionAt: string | null;
+                            /** Format: date-time */
+                            lastActivityAt: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                        detail: string;
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the claim workflow refused the decision (its reason is the detail), the claim is closed, or the Idempotency-Key is still in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body is larger than the API’s body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body’s content type is not one this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the decision is not well formed (a correction naming a field it may not change, or a bad value; `errors` names it), or the Idempotency-Key was used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the claim workflow did not take the decision in time; nothing happened, send it again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    assignClaim: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description repeat a request safely: the same key and request get the stored answer; another request with it, 422 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "assignee": "alice"
+                 *     }
+                 */
+                "application/json": {
+                    assignee: string | null;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "claim": {
+                     *         "id": "3f1c2a4e-8b7d-4c21-9e5a-0d6b7c8e9f10",
+                     *         "practiceId": "sunrise-fp",
+                     *         "claimId": "CLM-1001",
+                     *         "payerId": "ACME-HEALTH",
+                     *         "status": "RESUBMITTED",
+                     *         "workflowId": "claim-sunrise-fp-CLM-1001",
+                     *         "temporalUiUrl": "http://localhost:8233/namespaces/default/workflows/claim-sunrise-fp-CLM-1001",
+                     *         "dateOfService": "2026-11-02",
+                     *         "totalChargeCents": 25000,
+                     *         "paidCents": 0,
+                     *         "adjustmentCents": 25000,
+                     *         "patientResponsibilityCents": 0,
+                     *         "patientPaidCents": 0,
+                     *         "writtenOffCents": 0,
+                     *         "openBalanceCents": 25000,
+                     *         "denialCategory": "CODING",
+                     *         "recommendedAction": "CORRECT_AND_RESUBMIT",
+                     *         "assignedTo": null,
+                     *         "escalated": false,
+                     *         "nextDeadline": "2027-02-15T05:00:00.000Z",
+                     *         "payerClaimNumber": "ICN-77812",
+                     *         "submittedAt": "2026-11-03T14:05:11.000Z",
+                     *         "firstDeniedAt": "2026-11-20T09:12:40.000Z",
+                     *         "firstActionAt": "2026-11-21T10:02:00.000Z",
+                     *         "lastActivityAt": "2026-11-20T09:12:40.000Z",
+                     *         "createdAt": "2026-11-03T14:05:10.000Z"
+                     *       },
+                     *       "state": {
+                     *         "workflowId": "claim-sunrise-fp-CLM-1001",
+                     *         "status": "RESUBMITTED",
+                     *         "balances": {
+                     *           "chargeCents": 25000,
+                     *           "paidCents": 0,
+                     *           "contractualCents": 0,
+                     *           "patientResponsibilityCents": 0,
+                     *           "patientPaidCents": 0,
+                     *           "writtenOffCents": 0,
+                     *           "deniedCents": 25000,
+                     *           "openBalanceCents": 25000
+                     *         },
+                     *         "nextDeadline": "2027-02-15T05:00:00.000Z",
+                     *         "submissions": 2,
+                     *         "escalated": false
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        claim: {
+                            /** Format: uuid */
+                            id: string;
+                            practiceId: string;
+                            claimId: string;
+                            payerId: string;
+                            /** @enum {unknown} */
+                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            workflowId: string;
+                            /** @description the claim workflow in the Temporal Web UI */
+                            temporalUiUrl: string;
+                            /** Format: date */
+                            dateOfService: string;
+                            /** @description integer cents */
+                            totalChargeCents: number;
+                            /** @description integer cents */
+                            paidCents: number;
+                            /** @description integer cents */
+                            adjustmentCents: number;
+                            /** @description integer cents */
+                            patientResponsibilityCents: number;
+                            /** @description integer cents */
+                            patientPaidCents: number;
+                            /** @description integer cents */
+                            writtenOffCents: number;
+                            /** @description integer cents */
+                            openBalanceCents: number;
+                            denialCategory: string | null;
+                            recommendedAction: string | null;
+                            assignedTo: string | null;
+                            escalated: boolean;
+                            nextDeadline: string | null;
+                            payerClaimNumber: string | null;
+                            submittedAt: string | null;
+                            firstDeniedAt: string | null;
+                            firstActionAt: string | null;
+                            /** Format: date-time */
+                            lastActivityAt: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                        /** @description the claim workflow’s `state` query (ClaimView) */
+                        state: {
+                            status: string;
+                            workflowId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        accepted: true;
+                        /** @description the Temporal update id */
+                        updateId: string;
+                        claim: {
+                            /** Format: uuid */
+                            id: string;
+                            practiceId: string;
+                            claimId: string;
+                            payerId: string;
+                            /** @enum {unknown} */
+                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            workflowId: string;
+                            /** @description the claim workflow in the Temporal Web UI */
+                            temporalUiUrl: string;
+                            /** Format: date */
+                            dateOfService: string;
+                            /** @description integer cents */
+                            totalChargeCents: number;
+                            /** @description integer cents */
+                            paidCents: number;
+                            /** @description integer cents */
+                            adjustmentCents: number;
+                            /** @description integer cents */
+                            patientResponsibilityCents: number;
+                            /** @description integer cents */
+                            patientPaidCents: number;
+                            /** @description integer cents */
+                            writtenOffCents: number;
+                            /** @description integer cents */
+                            openBalanceCents: number;
+                            denialCategory: string | null;
+                            recommendedAction: string | null;
+                            assignedTo: string | null;
+                            escalated: boolean;
+                            nextDeadline: string | null;
+                            payerClaimNumber: string | null;
+                            submittedAt: string | null;
+                            firstDeniedAt: string | null;
+                            firstActionAt: string | null;
+                            /** Format: date-time */
+                            lastActivityAt: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                        detail: string;
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the claim workflow refused the decision (its reason is the detail), the claim is closed, or the Idempotency-Key is still in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body is larger than the API’s body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body’s content type is not one this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the decision is not well formed (a correction naming a field it may not change, or a bad value; `errors` names it), or the Idempotency-Key was used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the claim workflow did not take the decision in time; nothing happened, send it again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    addClaimNote: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description repeat a request safely: the same key and request get the stored answer; another request with it, 422 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "text": "called the payer; reference 8812"
+                 *     }
+                 */
+                "application/json": {
+                    text: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "claim": {
+                     *         "id": "3f1c2a4e-8b7d-4c21-9e5a-0d6b7c8e9f10",
+                     *         "practiceId": "sunrise-fp",
+                     *         "claimId": "CLM-1001",
+                     *         "payerId": "ACME-HEALTH",
+                     *         "status": "RESUBMITTED",
+                     *         "workflowId": "claim-sunrise-fp-CLM-1001",
+                     *         "temporalUiUrl": "http://localhost:8233/namespaces/default/workflows/claim-sunrise-fp-CLM-1001",
+                     *         "dateOfService": "2026-11-02",
+                     *         "totalChargeCents": 25000,
+                     *         "paidCents": 0,
+                     *         "adjustmentCents": 25000,
+                     *         "patientResponsibilityCents": 0,
+                     *         "patientPaidCents": 0,
+                     *         "writtenOffCents": 0,
+                     *         "openBalanceCents": 25000,
+                     *         "denialCategory": "CODING",
+                     *         "recommendedAction": "CORRECT_AND_RESUBMIT",
+                     *         "assignedTo": null,
+                     *         "escalated": false,
+                     *         "nextDeadline": "2027-02-15T05:00:00.000Z",
+                     *         "payerClaimNumber": "ICN-77812",
+                     *         "submittedAt": "2026-11-03T14:05:11.000Z",
+                     *         "firstDeniedAt": "2026-11-20T09:12:40.000Z",
+                     *         "firstActionAt": "2026-11-21T10:02:00.000Z",
+                     *         "lastActivityAt": "2026-11-20T09:12:40.000Z",
+                     *         "createdAt": "2026-11-03T14:05:10.000Z"
+                     *       },
+                     *       "state": {
+                     *         "workflowId": "claim-sunrise-fp-CLM-1001",
+                     *         "status": "RESUBMITTED",
+                     *         "balances": {
+                     *           "chargeCents": 25000,
+                     *           "paidCents": 0,
+                     *           "contractualCents": 0,
+                     *           "patientResponsibilityCents": 0,
+                     *           "patientPaidCents": 0,
+                     *           "writtenOffCents": 0,
+                     *           "deniedCents": 25000,
+                     *           "openBalanceCents": 25000
+                     *         },
+                     *         "nextDeadline": "2027-02-15T05:00:00.000Z",
+                     *         "submissions": 2,
+                     *         "escalated": false
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        claim: {
+                            /** Format: uuid */
+                            id: string;
+                            practiceId: string;
+                            claimId: string;
+                            payerId: string;
+                            /** @enum {unknown} */
+                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            workflowId: string;
+                            /** @description the claim workflow in the Temporal Web UI */
+                            temporalUiUrl: string;
+                            /** Format: date */
+                            dateOfService: string;
+                            /** @description integer cents */
+                            totalChargeCents: number;
+                            /** @description integer cents */
+                            paidCents: number;
+                            /** @description integer cents */
+                            adjustmentCents: number;
+                            /** @description integer cents */
+                            patientResponsibilityCents: number;
+                            /** @description integer cents */
+                            patientPaidCents: number;
+                            /** @description integer cents */
+                            writtenOffCents: number;
+                            /** @description integer cents */
+                            openBalanceCents: number;
+                            denialCategory: string | null;
+                            recommendedAction: string | null;
+                            assignedTo: string | null;
+                            escalated: boolean;
+                            nextDeadline: string | null;
+                            payerClaimNumber: string | null;
+                            submittedAt: string | null;
+                            firstDeniedAt: string | null;
+                            firstActionAt: string | null;
+                            /** Format: date-time */
+                            lastActivityAt: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                        /** @description the claim workflow’s `state` query (ClaimView) */
+                        state: {
+                            status: string;
+                            workflowId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        accepted: true;
+                        /** @description the Temporal update id */
+                        updateId: string;
+                        claim: {
+                            /** Format: uuid */
+                            id: string;
+                            practiceId: string;
+                            claimId: string;
+                            payerId: string;
+                            /** @enum {unknown} */
+                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            workflowId: string;
+                            /** @description the claim workflow in the Temporal Web UI */
+                            temporalUiUrl: string;
+                            /** Format: date */
+                            dateOfService: string;
+                            /** @description integer cents */
+                            totalChargeCents: number;
+                            /** @description integer cents */
+                            paidCents: number;
+                            /** @description integer cents */
+                            adjustmentCents: number;
+                            /** @description integer cents */
+                            patientResponsibilityCents: number;
+                            /** @description integer cents */
+                            patientPaidCents: number;
+                            /** @description integer cents */
+                            writtenOffCents: number;
+                            /** @description integer cents */
+                            openBalanceCents: number;
+                            denialCategory: string | null;
+                            recommendedAction: string | null;
+                            assignedTo: string | null;
+                            escalated: boolean;
+                            nextDeadline: string | null;
+                            payerClaimNumber: string | null;
+                            submittedAt: string | null;
+                            firstDeniedAt: string | null;
+                            firstActionAt: string | null;
+                            /** Format: date-time */
+                            lastActivityAt: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                        detail: string;
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the claim workflow refused the decision (its reason is the detail), the claim is closed, or the Idempotency-Key is still in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body is larger than the API’s body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body’s content type is not one this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the decision is not well formed (a correction naming a field it may not change, or a bad value; `errors` names it), or the Idempotency-Key was used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the claim workflow did not take the decision in time; nothing happened, send it again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    placeHold: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description repeat a request safely: the same key and request get the stored answer; another request with it, 422 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "FINANCIAL_ASSISTANCE",
+                 *       "note": "application received"
+                 *     }
+                 */
+                "application/json": {
+                    /** @enum {unknown} */
+                    reason: "FINANCIAL_ASSISTANCE" | "DISPUTE" | "BANKRUPTCY" | "DECEASED" | "OTHER";
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "claim": {
+                     *         "id": "3f1c2a4e-8b7d-4c21-9e5a-0d6b7c8e9f10",
+                     *         "practiceId": "sunrise-fp",
+                     *         "claimId": "CLM-1001",
+                     *         "payerId": "ACME-HEALTH",
+                     *         "status": "RESUBMITTED",
+                     *         "workflowId": "claim-sunrise-fp-CLM-1001",
+                     *         "temporalUiUrl": "http://localhost:8233/namespaces/default/workflows/claim-sunrise-fp-CLM-1001",
+                     *         "dateOfService": "2026-11-02",
+                     *         "totalChargeCents": 25000,
+                     *         "paidCents": 0,
+                     *         "adjustmentCents": 25000,
+                     *         "patientResponsibilityCents": 0,
+                     *         "patientPaidCents": 0,
+                     *         "writtenOffCents": 0,
+                     *         "openBalanceCents": 25000,
+                     *         "denialCategory": "CODING",
+                     *         "recommendedAction": "CORRECT_AND_RESUBMIT",
+                     *         "assignedTo": null,
+                     *         "escalated": false,
+                     *         "nextDeadline": "2027-02-15T05:00:00.000Z",
+                     *         "payerClaimNumber": "ICN-77812",
+                     *         "submittedAt": "2026-11-03T14:05:11.000Z",
+                     *         "firstDeniedAt": "2026-11-20T09:12:40.000Z",
+                     *         "firstActionAt": "2026-11-21T10:02:00.000Z",
+                     *         "lastActivityAt": "2026-11-20T09:12:40.000Z",
+                     *         "createdAt": "2026-11-03T14:05:10.000Z"
+                     *       },
+                     *       "state": {
+                     *         "workflowId": "claim-sunrise-fp-CLM-1001",
+                     *         "status": "RESUBMITTED",
+                     *         "balances": {
+                     *           "chargeCents": 25000,
+                     *           "paidCents": 0,
+                     *           "contractualCents": 0,
+                     *           "patientResponsibilityCents": 0,
+                     *           "patientPaidCents": 0,
+                     *           "writtenOffCents": 0,
+                     *           "deniedCents": 25000,
+                     *           "openBalanceCents": 25000
+                     *         },
+                     *         "nextDeadline": "2027-02-15T05:00:00.000Z",
+                     *         "submissions": 2,
+                     *         "escalated": false
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        claim: {
+                            /** Format: uuid */
+                            id: string;
+                            practiceId: string;
+                            claimId: string;
+                            payerId: string;
+                            /** @enum {unknown} */
+                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            workflowId: string;
+                            /** @description the claim workflow in the Temporal Web UI */
+                            temporalUiUrl: string;
+                            /** Format: date */
+                            dateOfService: string;
+                            /** @description integer cents */
+                            totalChargeCents: number;
+                            /** @description integer cents */
+                            paidCents: number;
+                            /** @description integer cents */
+                            adjustmentCents: number;
+                            /** @description integer cents */
+                            patientResponsibilityCents: number;
+                            /** @description integer cents */
+                            patientPaidCents: number;
+                            /** @description integer cents */
+                            writtenOffCents: number;
+                            /** @description integer cents */
+                            openBalanceCents: number;
+                            denialCategory: string | null;
+                            recommendedAction: string | null;
+                            assignedTo: string | null;
+                            escalated: boolean;
+                            nextDeadline: string | null;
+                            payerClaimNumber: string | null;
+                            submittedAt: string | null;
+                            firstDeniedAt: string | null;
+                            firstActionAt: string | null;
+                            /** Format: date-time */
+                            lastActivityAt: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                        /** @description the claim workflow’s `state` query (ClaimView) */
+                        state: {
+                            status: string;
+                            workflowId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        accepted: true;
+                        /** @description the Temporal update id */
+                        updateId: string;
+                        claim: {
+                            /** Format: uuid */
+                            id: string;
+                            practiceId: string;
+                            claimId: string;
+                            payerId: string;
+                            /** @enum {unknown} */
+                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            workflowId: string;
+                            /** @description the claim workflow in the Temporal Web UI */
+                            temporalUiUrl: string;
+                            /** Format: date */
+                            dateOfService: string;
+                            /** @description integer cents */
+                            totalChargeCents: number;
+                            /** @description integer cents */
+                            paidCents: number;
+                            /** @description integer cents */
+                            adjustmentCents: number;
+                            /** @description integer cents */
+                            patientResponsibilityCents: number;
+                            /** @description integer cents */
+                            patientPaidCents: number;
+                            /** @description integer cents */
+                            writtenOffCents: number;
+                            /** @description integer cents */
+                            openBalanceCents: number;
+                            denialCategory: string | null;
+                            recommendedAction: string | null;
+                            assignedTo: string | null;
+                            escalated: boolean;
+                            nextDeadline: string | null;
+                            payerClaimNumber: string | null;
+                            submittedAt: string | null;
+                            firstDeniedAt: string | null;
+                            firstActionAt: string | null;
+                            /** Format: date-time */
+                            lastActivityAt: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                        detail: string;
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the claim workflow refused the decision (its reason is the detail), the claim is closed, or the Idempotency-Key is still in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body is larger than the API’s body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body’s content type is not one this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the decision is not well formed (a correction naming a field it may not change, or a bad value; `errors` names it), or the Idempotency-Key was used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the claim workflow did not take the decision in time; nothing happened, send it again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    releaseHold: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description repeat a request safely: the same key and request get the stored answer; another request with it, 422 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "FINANCIAL_ASSISTANCE"
+                 *     }
+                 */
+                "application/json": {
+                    /** @enum {unknown} */
+                    reason: "FINANCIAL_ASSISTANCE" | "DISPUTE" | "BANKRUPTCY" | "DECEASED" | "OTHER";
+                    note?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "claim": {
+                     *         "id": "3f1c2a4e-8b7d-4c21-9e5a-0d6b7c8e9f10",
+                     *         "practiceId": "sunrise-fp",
+                     *         "claimId": "CLM-1001",
+                     *         "payerId": "ACME-HEALTH",
+                     *         "status": "RESUBMITTED",
+                     *         "workflowId": "claim-sunrise-fp-CLM-1001",
+                     *         "temporalUiUrl": "http://localhost:8233/namespaces/default/workflows/claim-sunrise-fp-CLM-1001",
+                     *         "dateOfService": "2026-11-02",
+                     *         "totalChargeCents": 25000,
+                     *         "paidCents": 0,
+                     *         "adjustmentCents": 25000,
+                     *         "patientResponsibilityCents": 0,
+                     *         "patientPaidCents": 0,
+                     *         "writtenOffCents": 0,
+                     *         "openBalanceCents": 25000,
+                     *         "denialCategory": "CODING",
+                     *         "recommendedAction": "CORRECT_AND_RESUBMIT",
+                     *         "assignedTo": null,
+                     *         "escalated": false,
+                     *         "nextDeadline": "2027-02-15T05:00:00.000Z",
+                     *         "payerClaimNumber": "ICN-77812",
+                     *         "submittedAt": "2026-11-03T14:05:11.000Z",
+                     *         "firstDeniedAt": "2026-11-20T09:12:40.000Z",
+                     *         "firstActionAt": "2026-11-21T10:02:00.000Z",
+                     *         "lastActivityAt": "2026-11-20T09:12:40.000Z",
+                     *         "createdAt": "2026-11-03T14:05:10.000Z"
+                     *       },
+                     *       "state": {
+                     *         "workflowId": "claim-sunrise-fp-CLM-1001",
+                     *         "status": "RESUBMITTED",
+                     *         "balances": {
+                     *           "chargeCents": 25000,
+                     *           "paidCents": 0,
+                     *           "contractualCents": 0,
+                     *           "patientResponsibilityCents": 0,
+                     *           "patientPaidCents": 0,
+                     *           "writtenOffCents": 0,
+                     *           "deniedCents": 25000,
+                     *           "openBalanceCents": 25000
+                     *         },
+                     *         "nextDeadline": "2027-02-15T05:00:00.000Z",
+                     *         "submissions": 2,
+                     *         "escalated": false
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        claim: {
+                            /** Format: uuid */
+                            id: string;
+                            practiceId: string;
+                            claimId: string;
+                            payerId: string;
+                            /** @enum {unknown} */
+                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            workflowId: string;
+                            /** @description the claim workflow in the Temporal Web UI */
+                            temporalUiUrl: string;
+                            /** Format: date */
+                            dateOfService: string;
+                            /** @description integer cents */
+                            totalChargeCents: number;
+                            /** @description integer cents */
+                            paidCents: number;
+                            /** @description integer cents */
+                            adjustmentCents: number;
+                            /** @description integer cents */
+                            patientResponsibilityCents: number;
+                            /** @description integer cents */
+                            patientPaidCents: number;
+                            /** @description integer cents */
+                            writtenOffCents: number;
+                            /** @description integer cents */
+                            openBalanceCents: number;
+                            denialCategory: string | null;
+                            recommendedAction: string | null;
+                            assignedTo: string | null;
+                            escalated: boolean;
+                            nextDeadline: string | null;
+                            payerClaimNumber: string | null;
+                            submittedAt: string | null;
+                            firstDeniedAt: string | null;
+                            firstActionAt: string | null;
+                            /** Format: date-time */
+                            lastActivityAt: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                        /** @description the claim workflow’s `state` query (ClaimView) */
+                        state: {
+                            status: string;
+                            workflowId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        accepted: true;
+                        /** @description the Temporal update id */
+                        updateId: string;
+                        claim: {
+                            /** Format: uuid */
+                            id: string;
+                            practiceId: string;
+                            claimId: string;
+                            payerId: string;
+                            /** @enum {unknown} */
+                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            workflowId: string;
+                            /** @description the claim workflow in the Temporal Web UI */
+                            temporalUiUrl: string;
+                            /** Format: date */
+                            dateOfService: string;
+                            /** @description integer cents */
+                            totalChargeCents: number;
+                            /** @description integer cents */
+                            paidCents: number;
+                            /** @description integer cents */
+                            adjustmentCents: number;
+                            /** @description integer cents */
+                            patientResponsibilityCents: number;
+                            /** @description integer cents */
+                            patientPaidCents: number;
+                            /** @description integer cents */
+                            writtenOffCents: number;
+                            /** @description integer cents */
+                            openBalanceCents: number;
+                            denialCategory: string | null;
+                            recommendedAction: string | null;
+                            assignedTo: string | null;
+                            escalated: boolean;
+                            nextDeadline: string | null;
+                            payerClaimNumber: string | null;
+                            submittedAt: string | null;
+                            firstDeniedAt: string | null;
+                            firstActionAt: string | null;
+                            /** Format: date-time */
+                            lastActivityAt: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                        detail: string;
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the claim workflow refused the decision (its reason is the detail), the claim is closed, or the Idempotency-Key is still in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body is larger than the API’s body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body’s content type is not one this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the decision is not well formed (a correction naming a field it may not change, or a bad value; `errors` names it), or the Idempotency-Key was used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the claim workflow did not take the decision in time; nothing happened, send it again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    setUpPaymentPlan: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description repeat a request safely: the same key and request get the stored answer; another request with it, 422 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "installmentCents": 5000,
+                 *       "intervalDays": 30,
+                 *       "firstDueDate": "2027-01-15"
+                 *     }
+                 */
+                "application/json": {
+                    /** @description integer cents, > 0 */
+                    installmentCents: number;
+                    intervalDays: number;
+                    /**
+                     * Format: date
+                     * @description calendar date, YYYY-MM-DD
+                     */
+                    firstDueDate: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "claim": {
+                     *         "id": "3f1c2a4e-8b7d-4c21-9e5a-0d6b7c8e9f10",
+                     *         "practiceId": "sunrise-fp",
+                     *         "claimId": "CLM-1001",
+                     *         "payerId": "ACME-HEALTH",
+                     *         "status": "RESUBMITTED",
+                     *         "workflowId": "claim-sunrise-fp-CLM-1001",
+                     *         "temporalUiUrl": "http://localhost:8233/namespaces/default/workflows/claim-sunrise-fp-CLM-1001",
+                     *         "dateOfService": "2026-11-02",
+                     *         "totalChargeCents": 25000,
+                     *         "paidCents": 0,
+                     *         "adjustmentCents": 25000,
+                     *         "patientResponsibilityCents": 0,
+                     *         "patientPaidCents": 0,
+                     *         "writtenOffCents": 0,
+                     *         "openBalanceCents": 25000,
+                     *         "denialCategory": "CODING",
+                     *         "recommendedAction": "CORRECT_AND_RESUBMIT",
+                     *         "assignedTo": null,
+                     *         "escalated": false,
+                     *         "nextDeadline": "2027-02-15T05:00:00.000Z",
+                     *         "payerClaimNumber": "ICN-77812",
+                     *         "submittedAt": "2026-11-03T14:05:11.000Z",
+                     *         "firstDeniedAt": "2026-11-20T09:12:40.000Z",
+                     *         "firstActionAt": "2026-11-21T10:02:00.000Z",
+                     *         "lastActivityAt": "2026-11-20T09:12:40.000Z",
+                     *         "createdAt": "2026-11-03T14:05:10.000Z"
+                     *       },
+                     *       "state": {
+                     *         "workflowId": "claim-sunrise-fp-CLM-1001",
+                     *         "status": "RESUBMITTED",
+                     *         "balances": {
+                     *           "chargeCents": 25000,
+                     *           "paidCents": 0,
+                     *           "contractualCents": 0,
+                     *           "patientResponsibilityCents": 0,
+                     *           "patientPaidCents": 0,
+                     *           "writtenOffCents": 0,
+                     *           "deniedCents": 25000,
+                     *           "openBalanceCents": 25000
+                     *         },
+                     *         "nextDeadline": "2027-02-15T05:00:00.000Z",
+                     *         "submissions": 2,
+                     *         "escalated": false
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        claim: {
+                            /** Format: uuid */
+                            id: string;
+                            practiceId: string;
+                            claimId: string;
+                            payerId: string;
+                            /** @enum {unknown} */
+                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            workflowId: string;
+                            /** @description the claim workflow in the Temporal Web UI */
+                            temporalUiUrl: string;
+                            /** Format: date */
+                            dateOfService: string;
+                            /** @description integer cents */
+                            totalChargeCents: number;
+                            /** @description integer cents */
+                            paidCents: number;
+                            /** @description integer cents */
+                            adjustmentCents: number;
+                            /** @description integer cents */
+                            patientResponsibilityCents: number;
+                            /** @description integer cents */
+                            patientPaidCents: number;
+                            /** @description integer cents */
+                            writtenOffCents: number;
+                            /** @description integer cents */
+                            openBalanceCents: number;
+                            denialCategory: string | null;
+                            recommendedAction: string | null;
+                            assignedTo: string | null;
+                            escalated: boolean;
+                            nextDeadline: string | null;
+                            payerClaimNumber: string | null;
+                            submittedAt: string | null;
+                            firstDeniedAt: string | null;
+                            firstActionAt: string | null;
+                            /** Format: date-time */
+                            lastActivityAt: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                        /** @description the claim workflow’s `state` query (ClaimView) */
+                        state: {
+                            status: string;
+                            workflowId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        accepted: true;
+                        /** @description the Temporal update id */
+                        updateId: string;
+                        claim: {
+                            /** Format: uuid */
+                            id: string;
+                            practiceId: string;
+                            claimId: string;
+                            payerId: string;
+                            /** @enum {unknown} */
+                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            workflowId: string;
+                            /** @description the claim workflow in the Temporal Web UI */
+                            temporalUiUrl: string;
+                            /** Format: date */
+                            dateOfService: string;
+                            /** @description integer cents */
+                            totalChargeCents: number;
+                            /** @description integer cents */
+                            paidCents: number;
+                            /** @description integer cents */
+                            adjustmentCents: number;
+                            /** @description integer cents */
+                            patientResponsibilityCents: number;
+                            /** @description integer cents */
+                            patientPaidCents: number;
+                            /** @description integer cents */
+                            writtenOffCents: number;
+                            /** @description integer cents */
+                            openBalanceCents: number;
+                            denialCategory: string | null;
+                            recommendedAction: string | null;
+                            assignedTo: string | null;
+                            escalated: boolean;
+                            nextDeadline: string | null;
+                            payerClaimNumber: string | null;
+                            submittedAt: string | null;
+                            firstDeniedAt: string | null;
+                            firstActionAt: string | null;
+                            /** Format: date-time */
+                            lastActivityAt: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                        detail: string;
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the claim workflow refused the decision (its reason is the detail), the claim is closed, or the Idempotency-Key is still in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body is larger than the API’s body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body’s content type is not one this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the decision is not well formed (a correction naming a field it may not change, or a bad value; `errors` names it), or the Idempotency-Key was used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the claim workflow did not take the decision in time; nothing happened, send it again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    recordPatientPayment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description repeat a request safely: the same key and request get the stored answer; another request with it, 422 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reference": "PMT-2211",
+                 *       "amountCents": 2500,
+                 *       "method": "card"
+                 *     }
+                 */
+                "application/json": {
+                    reference: string;
+                    /** @description integer cents, > 0 */
+                    amountCents: number;
+                    /** @enum {unknown} */
+                    method: "card" | "check" | "cash" | "ach" | "portal";
+                    /** Format: date-time */
+                    receivedAt?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        accepted: boolean;
+                        reference: string;
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the claim is closed: record the payment as unapplied cash; or the Idempotency-Key is still in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body is larger than the API’s body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body’s content type is not one this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description this Idempotency-Key was already used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    getWorklist: {
+        parameters: {
+            query?: {
+                practiceId?: string;
+                assignedTo?: string;
+                unassigned?: boolean;
+                denialCategory?: ("ELIGIBILITY" | "COORDINATION_OF_BENEFITS" | "AUTHORIZATION" | "CODING" | "BUNDLING" | "MEDICAL_NECESSITY" | "MISSING_INFORMATION" | "TIMELY_FILING" | "DUPLICATE" | "NON_COVERED" | "CREDENTIALING" | "OTHER")[];
+                payerId?: string[];
+                /** @description the `nextCursor` of the previous page (opaque, base64url) */
+                cursor?: string;
+                /** @description items per page (at most 200) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "3f1c2a4e-8b7d-4c21-9e5a-0d6b7c8e9f10",
+                     *           "practiceId": "sunrise-fp",
+                     *           "claimId": "CLM-1001",
+                     *           "payerId": "ACME-HEALTH",
+                     *           "status": "NEEDS_REVIEW",
+                     *           "workflowId": "claim-sunrise-fp-CLM-1001",
+                     *           "temporalUiUrl": "http://localhost:8233/namespaces/default/workflows/claim-sunrise-fp-CLM-1001",
+                     *           "dateOfService": "2026-11-02",
+                     *           "totalChargeCents": 25000,
+                     *           "paidCents": 0,
+                     *           "adjustmentCents": 25000,
+                     *           "patientResponsibilityCents": 0,
+                     *           "patientPaidCents": 0,
+                     *           "writtenOffCents": 0,
+                     *           "openBalanceCents": 25000,
+                     *           "denialCategory": "CODING",
+                     *           "recommendedAction": "CORRECT_AND_RESUBMIT",
+                     *           "assignedTo": null,
+                     *           "escalated": false,
+                     *           "nextDeadline": "2027-02-15T05:00:00.000Z",
+                     *           "payerClaimNumber": "ICN-77812",
+                     *           "submittedAt": "2026-11-03T14:05:11.000Z",
+                     *           "firstDeniedAt": "2026-11-20T09:12:40.000Z",
+                     *           "firstActionAt": null,
+                     *           "lastActivityAt": "2026-11-20T09:12:40.000Z",
+                     *           "createdAt": "2026-11-03T14:05:10.000Z",
+                     *           "livePriority": 8000
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            practiceId: string;
+                            claimId: string;
+                            payerId: string;
+                            /** @enum {unknown} */
+                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            workflowId: string;
+                            /** @description the claim workflow in the Temporal Web UI */
+                            temporalUiUrl: string;
+                            /** Format: date */
+                            dateOfService: string;
+                            /** @description integer cents */
+                            totalChargeCents: number;
+                            /** @description integer cents */
+                            paidCents: number;
+                            /** @description integer cents */
+                            adjustmentCents: number;
+                            /** @description integer cents */
+                            patientResponsibilityCents: number;
+                            /** @description integer cents */
+                            patientPaidCents: number;
+                            /** @description integer cents */
+                            writtenOffCents: number;
+                            /** @description integer cents */
+                            openBalanceCents: number;
+                            denialCategory: string | null;
+                            recommendedAction: string | null;
+                            assignedTo: string | null;
+                            escalated: boolean;
+                            nextDeadline: string | null;
+                            payerClaimNumber: string | null;
+                            submittedAt: string | null;
+                            firstDeniedAt: string | null;
+                            firstActionAt: string | null;
+                            /** Format: date-time */
+                            lastActivityAt: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            /** @description the claim’s priority: open balance x recoverability / days to the next deadline, computed now */
+                            livePriority: number;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    listStuckClaims: {
+        parameters: {
+            query?: {
+                practiceId?: string;
+                nearDeadlineDays?: number;
+                /** @description an open claim with no activity for this many days is stuck work */
+                untouchedDays?: number;
+                minActivityAttempts?: number;
+                checkActivities?: boolean;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            practiceId: string;
+                            claimId: string;
+                            payerId: string;
+                            /** @enum {unknown} */
+                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            workflowId: string;
+                            /** @description the claim workflow in the Temporal Web UI */
+                            temporalUiUrl: string;
+                            /** Format: date */
+                            dateOfService: string;
+                            /** @description integer cents */
+                            totalChargeCents: number;
+                            /** @description integer cents */
+                            paidCents: number;
+                            /** @description integer cents */
+                            adjustmentCents: number;
+                            /** @description integer cents */
+                            patientResponsibilityCents: number;
+                            /** @description integer cents */
+                            patientPaidCents: number;
+                            /** @description integer cents */
+                            writtenOffCents: number;
+                            /** @description integer cents */
+                            openBalanceCents: number;
+                            denialCategory: string | null;
+                            recommendedAction: string | null;
+                            assignedTo: string | null;
+                            escalated: boolean;
+                            nextDeadline: string | null;
+                            payerClaimNumber: string | null;
+                            submittedAt: string | null;
+                            firstDeniedAt: string | null;
+                            firstActionAt: string | null;
+                            /** Format: date-time */
+                            lastActivityAt: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                            reasons: {
+                                /** @enum {unknown} */
+                                code: "ESCALATED" | "DEADLINE_PASSED" | "DEADLINE_NEAR" | "REVIEW_SLA_EXCEEDED" | "UNTOUCHED" | "ACTIVITY_FAILING";
+                                detail: string;
+                            }[];
+                        }[];
+                        activityCheck: {
+                            /** @description claim workflows whose pending activities were inspected */
+                            described: number;
+                            /** @description workflows that could not be described (left out of the check) */
+                            failed: number;
+                        };
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    listRemittances: {
+        parameters: {
+            query?: {
+                practiceId?: string;
+                payerId?: string;
+                /** @description calendar date, YYYY-MM-DD (inclusive); must not exceed `receivedTo` */
+                receivedFrom?: string;
+                /** @description calendar date, YYYY-MM-DD (inclusive) */
+                receivedTo?: string;
+                /** @description the `nextCursor` of the previous page (opaque, base64url) */
+                cursor?: string;
+                /** @description items per page (at most 200) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "items": [
+                     *         {
+                     *           "id": "7d3a9c1b-2e4f-4a6b-8c0d-1e2f3a4b5c6d",
+                     *           "eraFileId": "0b6f0d2e-6a51-4f0c-9a3e-2b1f7c4d5e60",
+                     *           "practiceId": "sunrise-fp",
+                     *           "payerId": "ACME-HEALTH",
+                     *           "traceNumber": "CHK10001",
+                     *           "paymentCents": 8000,
+                     *           "paymentMethod": "CHK",
+                     *           "paymentDate": "2026-11-20",
+                     *           "receivedAt": "2026-11-20T09:31:02.000Z",
+                     *           "postedClaims": 1,
+                     *           "unmatchedClaims": 0
+                     *         }
+                     *       ],
+                     *       "nextCursor": null
+                     *     }
+                     */
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            eraFileId: string;
+                            practiceId: string | null;
+                            payerId: string;
+                            traceNumber: string;
+                            /** @description integer cents */
+                            paymentCents: number;
+                            paymentMethod: string;
+                            /** Format: date */
+                            paymentDate: string;
+                            /** Format: date-time */
+                            receivedAt: string;
+                            postedClaims: number;
+                            unmatchedClaims: number;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field; also when `receivedFrom` exceeds `receivedTo` (ranges are inclusive) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    uploadRemittance: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description repeat a request safely: the same key and request get the stored answer; another request with it, 422 */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /** @description the X12 835 interchange */
+        requestBody: {
+            content: {
+                /**
+                 * @example ISA*00*          *00*          *ZZ*PAYERSIM       *ZZ*DENIALDESK     *261120*0930*^*00501*000000042*0*P*:~
+                 *     GS*HP*PAYERSIM*DENIALDESK*20261120*0930*42*X*005010X221A1~
+                 *     ST*835*0001*005010X221A1~
+                 *     BPR*C*80*C*CHK************20261120~
+                 *     TRN*1*CHK10001*1999999999~
+                 *     DTM*405*20261119~
+                 *     N1*PR*ACME HEALTH PLAN~
+                 *     N1*PE*SUNRISE FAMILY PRACTICE*XX*1234567893~
+                 *     LX*1~
+                 *     CLP*CLM-1001*1*100*80*20*CI*ICN0001*11*1~
+                 *     SVC*HC:99213*100*80~
+                 *     DTM*472*20261102~
+                 *     CAS*PR*3*20~
+                 *     SE*12*0001~
+                 *     GE*1*42~
+                 *     IEA*1*000000042~
+                 */
+                "text/plain": string;
+                /**
+                 * @example ISA*00*          *00*          *ZZ*PAYERSIM       *ZZ*DENIALDESK     *261120*0930*^*00501*000000042*0*P*:~
+                 *     GS*HP*PAYERSIM*DENIALDESK*20261120*0930*42*X*005010X221A1~
+                 *     ST*835*0001*005010X221A1~
+                 *     BPR*C*80*C*CHK************20261120~
+                 *     TRN*1*CHK10001*1999999999~
+                 *     DTM*405*20261119~
+                 *     N1*PR*ACME HEALTH PLAN~
+                 *     N1*PE*SUNRISE FAMILY PRACTICE*XX*1234567893~
+                 *     LX*1~
+                 *     CLP*CLM-1001*1*100*80*20*CI*ICN0001*11*1~
+                 *     SVC*HC:99213*100*80~
+                 *     DTM*472*20261102~
+                 *     CAS*PR*3*20~
+                 *     SE*12*0001~
+                 *     GE*1*42~
+                 *     IEA*1*000000042~
+                 */
+                "application/edi-x12": string;
+                /**
+                 * @example ISA*00*          *00*          *ZZ*PAYERSIM       *ZZ*DENIALDESK     *261120*0930*^*00501*000000042*0*P*:~
+                 *     GS*HP*PAYERSIM*DENIALDESK*20261120*0930*42*X*005010X221A1~
+                 *     ST*835*0001*005010X221A1~
+                 *     BPR*C*80*C*CHK************20261120~
+                 *     TRN*1*CHK10001*1999999999~
+                 *     DTM*405*20261119~
+                 *     N1*PR*ACME HEALTH PLAN~
+                 *     N1*PE*SUNRISE FAMILY PRACTICE*XX*1234567893~
+                 *     LX*1~
+                 *     CLP*CLM-1001*1*100*80*20*CI*ICN0001*11*1~
+                 *     SVC*HC:99213*100*80~
+                 *     DTM*472*20261102~
+                 *     CAS*PR*3*20~
+                 *     SE*12*0001~
+                 *     GE*1*42~
+                 *     IEA*1*000000042~
+                 */
+                "application/x12": string;
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        eraFileId: string;
+                        checksum: string;
+                        duplicateFile: boolean;
+                        transactions: number;
+                        claims: number;
+                        posted: number;
+                        alreadyPosted: number;
+                        unmatched: number;
+                        signalled: number;
+                    };
+                };
+            };
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "eraFileId": "0b6f0d2e-6a51-4f0c-9a3e-2b1f7c4d5e60",
+                     *       "checksum": "4f9c1e0a7d2b8c3e5f6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5e6f7a8b9c0",
+                     *       "duplicateFile": false,
+                     *       "transactions": 1,
+                     *       "claims": 1,
+                     *       "posted": 1,
+                     *       "alreadyPosted": 0,
+                     *       "unmatched": 0,
+                     *       "signalled": 1
+                     *     }
+                     */
+                    "application/json": {
+                        /** Format: uuid */
+                        eraFileId: string;
+                        checksum: string;
+                        duplicateFile: boolean;
+                        transactions: number;
+                        claims: number;
+                        posted: number;
+                        alreadyPosted: number;
+                        unmatched: number;
+                        signalled: number;
+                    };
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        eraFileId: string;
+                        checksum: string;
+                        duplicateFile: boolean;
+                        transactions: number;
+                        claims: number;
+                        /** @description the posting workflow, still running */
+                        workflowId: string;
+                        temporalUiUrl: string;
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description a request with this Idempotency-Key is still being processed; retry later */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body is larger than the API’s body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body is empty or not text/plain, application/edi-x12, application/x12 or a multipart/form-data file */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the 835 is malformed (`errors` names each segment and rule; nothing was posted), or the Idempotency-Key was used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    listUnmatchedRemittanceLoops: {
+        parameters: {
+            query?: {
+                practiceId?: string;
+                status?: "OPEN" | "MATCHED";
+                /** @description the `nextCursor` of the previous page (opaque, base64url) */
+                cursor?: string;
+                /** @description items per page (at most 200) */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            remittanceId: string;
+                            claimIndex: number;
+                            practiceId: string | null;
+                            payerId: string;
+                            traceNumber: string;
+                            /** Format: date */
+                            paymentDate: string;
+                            patientControlNumber: string;
+                            payerClaimNumber: string;
+                            /** @description integer cents */
+                            paidCents: number;
+                            /** @description UNKNOWN_CLAIM, AMBIGUOUS_CLAIM, CLOSED_CLAIM or AMOUNT_MISMATCH */
+                            reason: string;
+                            status: "OPEN" | "MATCHED";
+                            matchedClaimId: string | null;
+                            matchedBy: string | null;
+                            matchedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                        nextCursor: string | null;
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    matchUnmatchedRemittanceLoop: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description repeat a request safely: the same key and request get the stored answer; another request with it, 422 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * Format: uuid
+                     * @description the claim (its uuid) this loop pays
+                     */
+                    claimId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        unmatched: {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            remittanceId: string;
+                            claimIndex: number;
+                            practiceId: string | null;
+                            payerId: string;
+                            traceNumber: string;
+                            /** Format: date */
+                            paymentDate: string;
+                            patientControlNumber: string;
+                            payerClaimNumber: string;
+                            /** @description integer cents */
+                            paidCents: number;
+                            /** @description UNKNOWN_CLAIM, AMBIGUOUS_CLAIM, CLOSED_CLAIM or AMOUNT_MISMATCH */
+                            reason: string;
+                            status: "OPEN" | "MATCHED";
+                            matchedClaimId: string | null;
+                            matchedBy: string | null;
+                            matchedAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                        claim: {
+                            /** Format: uuid */
+                            id: string;
+                            practiceId: string;
+                            claimId: string;
+                            payerId: string;
+                            /** @enum {unknown} */
+                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            workflowId: string;
+                            /** @description the claim workflow in the Temporal Web UI */
+                            temporalUiUrl: string;
+                            /** Format: date */
+                            dateOfService: string;
+                            /** @description integer cents */
+                            totalChargeCents: number;
+                            /** @description integer cents */
+                            paidCents: number;
+                            /** @description integer cents */
+                            adjustmentCents: number;
+                            /** @description integer cents */
+                            patientResponsibilityCents: number;
+                            /** @description integer cents */
+                            patientPaidCents: number;
+                            /** @description integer cents */
+                            writtenOffCents: number;
+                            /** @description integer cents */
+                            openBalanceCents: number;
+                            denialCategory: string | null;
+                            recommendedAction: string | null;
+                            assignedTo: string | null;
+                            escalated: boolean;
+                            nextDeadline: string | null;
+                            payerClaimNumber: string | null;
+                            submittedAt: string | null;
+                            firstDeniedAt: string | null;
+                            firstActionAt: string | null;
+                            /** Format: date-time */
+                            lastActivityAt: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                        /** Format: uuid */
+                        paymentId: string;
+                        signalled: boolean;
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the loop is already matched, its posting key was already posted, or the Idempotency-Key is still in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body is larger than the API’s body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body’s content type is not one this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the claim belongs to another practice than the remittance (`body/claimId`), or the Idempotency-Key was used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    getPayerRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        payerId: string;
+                        /** @description the rules each of the caller’s practices follows today */
+                        inForce: {
+                            practiceId: string;
+                            source: "practice" | "payer" | "default";
+                            rules: {
+                                followUpDays: number;
+                                maxFollowUps: number;
+                                timelyFilingDays: number;
+                                appealWindowDays: number[];
+                                appealDecisionFollowUpDays: number;
+                                reviewSlaDays: number;
+                                reminderOffsetsDays: number[];
+                                dunningCadenceDays: number[];
+                                finalNoticeDays: number;
+                                collectionsAfterDays: number;
+                                receiptPresumptionDays: number;
+                            };
+                        }[];
+                        versions: {
+                            id: string;
+                            practiceId: string | null;
+                            /** Format: date */
+                            effectiveFrom: string;
+                            rules: {
+                                followUpDays: number;
+                                maxFollowUps: number;
+                                timelyFilingDays: number;
+                                appealWindowDays: number[];
+                                appealDecisionFollowUpDays: number;
+                                reviewSlaDays: number;
+                                reminderOffsetsDays: number[];
+                                dunningCadenceDays: number[];
+                                finalNoticeDays: number;
+                                collectionsAfterDays: number;
+                                receiptPresumptionDays: number;
+                            };
+                            createdBy: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                        changes: {
+                            id: string;
+                            practiceId: string | null;
+                            /** Format: date */
+                            effectiveFrom: string;
+                            actor: string;
+                            requestId: string | null;
+                            /** @description the version in force for that scope before, or null */
+                            previous: unknown;
+                            rules: {
+                                followUpDays: number;
+                                maxFollowUps: number;
+                                timelyFilingDays: number;
+                                appealWindowDays: number[];
+                                appealDecisionFollowUpDays: number;
+                                reviewSlaDays: number;
+                                reminderOffsetsDays: number[];
+                                dunningCadenceDays: number[];
+                                finalNoticeDays: number;
+                                collectionsAfterDays: number;
+                                receiptPresumptionDays: number;
+                            };
+                            signalledClaims: number;
+                            /** Format: date-time */
+                            at: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    addPayerRuleVersion: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    practiceId: string | null;
+                    /**
+                     * Format: date
+                     * @description the first day the rules apply
+                     */
+                    effectiveFrom: string;
+                    rules: {
+                        followUpDays: number;
+                        maxFollowUps: number;
+                        timelyFilingDays: number;
+                        appealWindowDays: number[];
+                        appealDecisionFollowUpDays: number;
+                        reviewSlaDays: number;
+                        reminderOffsetsDays: number[];
+                        dunningCadenceDays: number[];
+                        finalNoticeDays: number;
+                        collectionsAfterDays: number;
+                        receiptPresumptionDays: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        version: {
+                            id: string;
+                            practiceId: string | null;
+                            /** Format: date */
+                            effectiveFrom: string;
+                            rules: {
+                                followUpDays: number;
+                                maxFollowUps: number;
+                                timelyFilingDays: number;
+                                appealWindowDays: number[];
+                                appealDecisionFollowUpDays: number;
+                                reviewSlaDays: number;
+                                reminderOffsetsDays: number[];
+                                dunningCadenceDays: number[];
+                                finalNoticeDays: number;
+                                collectionsAfterDays: number;
+                                receiptPresumptionDays: number;
+                            };
+                            createdBy: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                        changeId: string;
+                        signalledClaims: number | null;
+                        /** @description the Temporal workflow that brings the version to waiting claims */
+                        rolloutWorkflowId: string;
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description a version with this scope and effective date exists, or the Idempotency-Key is still in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body is larger than the API’s body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body’s content type is not one this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description a rule fails validation (`errors` names `body/rules/<field>`) */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    getKpis: {
+        parameters: {
+            query: {
+                practiceId: string;
+                /** @description first day (inclusive); default: 90 days before `to`. The period from `from` to `to` may span at most 3660 days.; must not exceed `to` */
+                from?: string;
+                /** @description last day (inclusive); default: today (UTC) */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        practiceId: string;
+                        /** Format: date */
+                        from: string;
+                        /** Format: date */
+                        to: string;
+                        /** Format: date-time */
+                        asOf: string;
+                        /** @description Initial denial rate. Cohort: claims first submitted in the period (claims.submitted_at) that have a first adjudication, minus duplicate-only claims. By count: cohort claims whose first adjudication carries a non-duplicate denial adjustment / cohort claims. By dollars: denied amount / total charges of the cohort. */
+                        denialRate: {
+                            adjudicatedClaims: number;
+                            deniedClaims: number;
+                            byCount: number | null;
+                            /** @description integer cents */
+                            chargesCents: number;
+                            /** @description integer cents */
+                            deniedCents: number;
+                            byDollars: number | null;
+                            duplicateOnlyClaimsExcluded: number;
+                        };
+                        /** @description Clean claim rate. Cohort: claims first submitted in the period that were either adjudicated or rejected at the front end (a NEEDS_CORRECTION transition), minus duplicate-only claims. Clean: never rejected at the front end and first adjudication without a denial adjustment. By count: clean / cohort. By dollars: charges of clean claims / charges of the cohort. */
+                        cleanClaimRate: {
+                            claims: number;
+                            cleanClaims: number;
+                            byCount: number | null;
+                            /** @description integer cents */
+                            chargesCents: number;
+                            /** @description integer cents */
+                            cleanChargesCents: number;
+                            byDollars: number | null;
+                        };
+                        /** @description Days in A/R = open A/R now (sum of open_balance_cents of claims not PAID, COLLECTIONS or WRITTEN_OFF, patient balances included) / average daily charges of the period (charges of claims whose date of service is in the period / calendar days in the period). Dollars only. The A/R side is a snapshot as of the request: there are no historical balance snapshots. */
+                        daysInAr: {
+                            /** @description integer cents */
+                            openArCents: number;
+                            /** @description integer cents */
+                            periodChargesCents: number;
+                            periodDays: number;
+                            days: number | null;
+                        };
+                        /** @description A/R aging: open claims with a positive open balance, bucketed by whole days from the date of service to today (0-30, 31-60, 61-90, 91-120, 120+ meaning 121 days or more); count and dollars per bucket, and the share of A/R dollars over 90 days. A snapshot as of the request; the period does not apply. */
+                        arAging: {
+                            /** @enum {string} */
+                            basis: "date_of_service";
+                            buckets: {
+                                /** @enum {unknown} */
+                                label: "0-30" | "31-60" | "61-90" | "91-120" | "120+";
+                                claims: number;
+                                /** @description integer cents */
+                                cents: number;
+                                shareOfDollars: number | null;
+                            }[];
+                            over90DaysShareOfDollars: number | null;
+                        };
+                        /** @description Appeal overturn rate. Cohort: appeals decided in the period (appeals.decided_at), every level counted. By count: overturned / decided. By dollars: denied amount of the claims of overturned appeals / denied amount of the claims of decided appeals. */
+                        appealOverturnRate: {
+                            decided: number;
+                            overturned: number;
+                            byCount: number | null;
+                            /** @description integer cents */
+                            decidedCents: number;
+                            /** @description integer cents */
+                            overturnedCents: number;
+                            byDollars: number | null;
+                        };
+                        /** @description Net collection rate. Cohort: claims whose date of service is in the period. Collected (payer paid + patient paid) / (charges - contractual adjustments). Dollars only; write-offs are not subtracted, they are what the rate exposes. */
+                        netCollectionRate: {
+                            /** @description integer cents */
+                            collectedCents: number;
+                            /** @description integer cents */
+                            chargesCents: number;
+                            /** @description integer cents */
+                            contractualCents: number;
+                            rate: number | null;
+                        };
+                        /** @description Denials by category: the denial adjustments on the first adjudication of claims first submitted in the period, grouped by the CARC category (domain/carc.ts); claims = distinct claims with a denial in the category, dollars = the adjustment amounts. DUPLICATE is listed here although it is excluded from the rates. */
+                        denialsByCategory: {
+                            category: string;
+                            claims: number;
+                            /** @description integer cents */
+                            deniedCents: number;
+                        }[];
+                        /** @description Denials by payer: the denial-rate cohort grouped by payer, with each payer’s denied claims, cohort claims, denied amount, charges and its own rate by count and by dollars. */
+                        denialsByPayer: {
+                            payerId: string;
+                            adjudicatedClaims: number;
+                            deniedClaims: number;
+                            byCount: number | null;
+                            /** @description integer cents */
+                            chargesCents: number;
+                            /** @description integer cents */
+                            deniedCents: number;
+                            byDollars: number | null;
+                        }[];
+                        /** @description Time to first action on a denial. Cohort: claims first denied in the period (claims.first_denied_at); the clock starts at the first denial and stops at the first biller decision other than a note or an assignment (claims.first_action_at). Average and median in days over acted denials; within target = acted within 10 business days (Mon-Fri, holidays not modelled); the target rate counts denials acted on or already older than 10 business days. By count and by denied amount. */
+                        timeToFirstAction: {
+                            denials: number;
+                            acted: number;
+                            averageDays: number | null;
+                            medianDays: number | null;
+                            targetBusinessDays: number;
+                            due: number;
+                            withinTarget: number;
+                            withinTargetByCount: number | null;
+                            /** @description integer cents */
+                            dueCents: number;
+                            /** @description integer cents */
+                            withinTargetCents: number;
+                            withinTargetByDollars: number | null;
+                        };
+                    };
+                };
+            };
+            /** @description the query does not match the schema, or the period spans more than 3660 days (`querystring/from`); `errors` names each field; also when `from` exceeds `to` (ranges are inclusive) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    exportPracticeData: {
+        parameters: {
+            query: {
+                practiceId: string;
+                format?: "ndjson" | "csv";
+                /** @description first day (inclusive) of the rows’ own date; must not exceed `to` */
+                from?: string;
+                /** @description last day (inclusive) */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                kind: "claims" | "events" | "postings" | "eras";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the export, streamed */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/x-ndjson": string;
+                    "text/csv": string;
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field; also when `from` exceeds `to` (ranges are inclusive) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    listApiKeys: {
+        parameters: {
+            query?: {
+                includeRevoked?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            userId: string;
+                            /** @enum {unknown} */
+                            role: "biller" | "supervisor" | "admin" | "integration";
+                            practiceIds: string[];
+                            /** Format: date-time */
+                            createdAt: string;
+                            revokedAt: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    issueApiKey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description repeat a request safely: the same key and request get the stored answer; another request with it, 422 */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description who uses the key (recorded as the actor of every decision) */
+                    userId: string;
+                    /** @enum {unknown} */
+                    role: "biller" | "supervisor" | "admin" | "integration";
+                    practiceIds: string[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        userId: string;
+                        /** @enum {unknown} */
+                        role: "biller" | "supervisor" | "admin" | "integration";
+                        practiceIds: string[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        revokedAt: string | null;
+                        key: string;
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description a request with this Idempotency-Key is still being processed; retry later */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body is larger than the API’s body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body’s content type is not one this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description this Idempotency-Key was already used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    revokeApiKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        userId: string;
+                        /** @enum {unknown} */
+                        role: "biller" | "supervisor" | "admin" | "integration";
+                        practiceIds: string[];
+                        /** Format: date-time */
+                        createdAt: string;
+                        revokedAt: string | null;
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body is larger than the API’s body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body’s content type is not one this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
     getSession: {
         parameters: {
             query?: never;
@@ -8255,34 +9895,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description RFC 9457 problem details (application/problem+json) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                        errors?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description RFC 9457 problem details (application/problem+json) */
+            /** @description not signed in, or the session has expired */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/problem+json": {
                         type: string;
                         title: string;
                         status: number;
@@ -8297,34 +9916,34 @@ export interface operations {
                     };
                 };
             };
-            /** @description RFC 9457 problem details (application/problem+json) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                        errors?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description RFC 9457 problem details (application/problem+json) */
+            /** @description the key’s rate limit is exceeded */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
                         type: string;
                         title: string;
                         status: number;
@@ -8385,13 +10004,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description RFC 9457 problem details (application/problem+json) */
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/problem+json": {
                         type: string;
                         title: string;
                         status: number;
@@ -8406,13 +10025,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description RFC 9457 problem details (application/problem+json) */
+            /** @description wrong credentials, or the TOTP code is missing or wrong (`totpRequired`) */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/problem+json": {
                         type: string;
                         title: string;
                         status: number;
@@ -8427,13 +10046,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description RFC 9457 problem details (application/problem+json) */
-            403: {
+            /** @description the body is larger than the API’s body limit */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/problem+json": {
                         type: string;
                         title: string;
                         status: number;
@@ -8448,13 +10067,55 @@ export interface operations {
                     };
                 };
             };
-            /** @description RFC 9457 problem details (application/problem+json) */
+            /** @description the body’s content type is not one this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
                         type: string;
                         title: string;
                         status: number;
@@ -8491,13 +10152,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description RFC 9457 problem details (application/problem+json) */
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/problem+json": {
                         type: string;
                         title: string;
                         status: number;
@@ -8512,34 +10173,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description RFC 9457 problem details (application/problem+json) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                        errors?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description RFC 9457 problem details (application/problem+json) */
+            /** @description the session’s CSRF token is missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/problem+json": {
                         type: string;
                         title: string;
                         status: number;
@@ -8554,13 +10194,76 @@ export interface operations {
                     };
                 };
             };
-            /** @description RFC 9457 problem details (application/problem+json) */
+            /** @description the body is larger than the API’s body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body’s content type is not one this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
                         type: string;
                         title: string;
                         status: number;
@@ -8597,13 +10300,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description RFC 9457 problem details (application/problem+json) */
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/problem+json": {
                         type: string;
                         title: string;
                         status: number;
@@ -8618,13 +10321,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description RFC 9457 problem details (application/problem+json) */
+            /** @description not signed in, or the session has expired */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/problem+json": {
                         type: string;
                         title: string;
                         status: number;
@@ -8639,13 +10342,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description RFC 9457 problem details (application/problem+json) */
+            /** @description the session’s CSRF token is missing or wrong */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/problem+json": {
                         type: string;
                         title: string;
                         status: number;
@@ -8660,13 +10363,674 @@ export interface operations {
                     };
                 };
             };
-            /** @description RFC 9457 problem details (application/problem+json) */
+            /** @description the body is larger than the API’s body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body’s content type is not one this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    listUsers: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
                     "application/json": {
+                        items: {
+                            id: string;
+                            email: string;
+                            displayName: string;
+                            role: "biller" | "supervisor" | "admin";
+                            practiceIds: string[];
+                            totpEnrolled: boolean;
+                            disabled: boolean;
+                        }[];
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    createUser: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description repeat a request safely: the same key and request get the stored answer; another request with it, 422 */
+                "idempotency-key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: email */
+                    email: string;
+                    displayName: string;
+                    role: "biller" | "supervisor" | "admin";
+                    practiceIds: string[];
+                    /**
+                     * @description enrol TOTP now (always for supervisors and admins)
+                     * @default true
+                     */
+                    totp?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        user: {
+                            id: string;
+                            email: string;
+                            displayName: string;
+                            role: "biller" | "supervisor" | "admin";
+                            practiceIds: string[];
+                            totpEnrolled: boolean;
+                            disabled: boolean;
+                        };
+                        /** @description the first password: shown in this answer only */
+                        password: string;
+                        totpSecret: string | null;
+                        otpauthUri: string | null;
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description a user with this email exists */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body is larger than the API’s body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body’s content type is not one this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description this Idempotency-Key was already used for a different request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    disableUser: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        user: {
+                            id: string;
+                            email: string;
+                            displayName: string;
+                            role: "biller" | "supervisor" | "admin";
+                            practiceIds: string[];
+                            totpEnrolled: boolean;
+                            disabled: boolean;
+                        };
+                        sessionsEnded: number;
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body is larger than the API’s body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body’s content type is not one this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
                         type: string;
                         title: string;
                         status: number;
@@ -8740,8 +11104,6 @@ export interface operations {
                             recommendedAction: string | null;
                             assignedTo: string | null;
                             escalated: boolean;
-                            /** @description priority stored by the workflow at the claim’s last change */
-                            priority: number;
                             nextDeadline: string | null;
                             payerClaimNumber: string | null;
                             submittedAt: string | null;
@@ -8756,13 +11118,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description RFC 9457 problem details (application/problem+json) */
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
             400: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/problem+json": {
                         type: string;
                         title: string;
                         status: number;
@@ -8777,13 +11139,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description RFC 9457 problem details (application/problem+json) */
+            /** @description no valid bearer API key */
             401: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/problem+json": {
                         type: string;
                         title: string;
                         status: number;
@@ -8798,13 +11160,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description RFC 9457 problem details (application/problem+json) */
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
             403: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/problem+json": {
                         type: string;
                         title: string;
                         status: number;
@@ -8819,13 +11181,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description RFC 9457 problem details (application/problem+json) */
+            /** @description not found (another practice’s resource is not found too) */
             404: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/problem+json": {
                         type: string;
                         title: string;
                         status: number;
@@ -8840,13 +11202,55 @@ export interface operations {
                     };
                 };
             };
-            /** @description RFC 9457 problem details (application/problem+json) */
+            /** @description the body is larger than the API’s body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body’s content type is not one this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
             429: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
+                    "application/problem+json": {
                         type: string;
                         title: string;
                         status: number;
@@ -8861,551 +11265,13 @@ export interface operations {
                     };
                 };
             };
-            /** @description RFC 9457 problem details (application/problem+json) */
+            /** @description an unexpected error (the answer names the request id, never internals) */
             500: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                        errors?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-        };
-    };
-    listUsers: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        items: {
-                            id: string;
-                            email: string;
-                            displayName: string;
-                            /** @description one of biller, supervisor, admin */
-                            role: "biller" | "supervisor" | "admin";
-                            practiceIds: string[];
-                            totpEnrolled: boolean;
-                            disabled: boolean;
-                        }[];
-                    };
-                };
-            };
-            /** @description RFC 9457 problem details (application/problem+json) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                        errors?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description RFC 9457 problem details (application/problem+json) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                        errors?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description RFC 9457 problem details (application/problem+json) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                        errors?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description RFC 9457 problem details (application/problem+json) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                        errors?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description RFC 9457 problem details (application/problem+json) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                        errors?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description RFC 9457 problem details (application/problem+json) */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                        errors?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-        };
-    };
-    createUser: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description repeat a request safely: the same key and request get the stored answer; another request with it, 422 */
-                "idempotency-key"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                "application/json": {
-                    /** Format: email */
-                    email: string;
-                    displayName: string;
-                    /** @description one of biller, supervisor, admin */
-                    role: "biller" | "supervisor" | "admin";
-                    practiceIds: string[];
-                    /**
-                     * @description enrol TOTP now (always for supervisors and admins)
-                     * @default true
-                     */
-                    totp?: boolean;
-                };
-            };
-        };
-        responses: {
-            /** @description Default Response */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        user: {
-                            id: string;
-                            email: string;
-                            displayName: string;
-                            /** @description one of biller, supervisor, admin */
-                            role: "biller" | "supervisor" | "admin";
-                            practiceIds: string[];
-                            totpEnrolled: boolean;
-                            disabled: boolean;
-                        };
-                        password: string;
-                        totpSecret: string | null;
-                        otpauthUri: string | null;
-                    };
-                };
-            };
-            /** @description RFC 9457 problem details (application/problem+json) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                        errors?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description RFC 9457 problem details (application/problem+json) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                        errors?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description RFC 9457 problem details (application/problem+json) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                        errors?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description RFC 9457 problem details (application/problem+json) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                        errors?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description RFC 9457 problem details (application/problem+json) */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                        errors?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description RFC 9457 problem details (application/problem+json) */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                        errors?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description RFC 9457 problem details (application/problem+json) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                        errors?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description RFC 9457 problem details (application/problem+json) */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                        errors?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-        };
-    };
-    disableUser: {
-        parameters: {
-            query?: never;
-            header?: never;
-            path: {
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description Default Response */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        user: {
-                            id: string;
-                            email: string;
-                            displayName: string;
-                            /** @description one of biller, supervisor, admin */
-                            role: "biller" | "supervisor" | "admin";
-                            practiceIds: string[];
-                            totpEnrolled: boolean;
-                            disabled: boolean;
-                        };
-                        sessionsEnded: number;
-                    };
-                };
-            };
-            /** @description RFC 9457 problem details (application/problem+json) */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                        errors?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description RFC 9457 problem details (application/problem+json) */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                        errors?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description RFC 9457 problem details (application/problem+json) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                        errors?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description RFC 9457 problem details (application/problem+json) */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                        errors?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description RFC 9457 problem details (application/problem+json) */
-            429: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
-                        type: string;
-                        title: string;
-                        status: number;
-                        detail?: string;
-                        instance?: string;
-                        errors?: {
-                            field: string;
-                            message: string;
-                        }[];
-                    } & {
-                        [key: string]: unknown;
-                    };
-                };
-            };
-            /** @description RFC 9457 problem details (application/problem+json) */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": {
+                    "application/problem+json": {
                         type: string;
                         title: string;
                         status: number;
