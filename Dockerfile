@@ -15,6 +15,9 @@ COPY db ./db
 COPY api ./api
 COPY worker ./worker
 COPY payer-sim ./payer-sim
+# The console: built by `npm run build` too, its client types generated from this API's document.
+COPY web ./web
+COPY scripts/web-openapi.ts ./scripts/web-openapi.ts
 RUN npm run build
 
 # Runtime stage: production dependencies and the compiled JavaScript only; no TypeScript, no tsx.
@@ -25,5 +28,6 @@ ENV NODE_ENV=production
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/web/dist ./web/dist
 USER node
 CMD ["node", "dist/api/main.js"]
