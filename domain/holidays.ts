@@ -111,3 +111,15 @@ export function businessDaysBetween(from: string, to: string): number {
   for (let d = addCalendarDays(from, 1); d <= to; d = addCalendarDays(d, 1)) if (isBusinessDay(d)) count++;
   return count;
 }
+
+/**
+ * Every observed federal holiday from `from` to `to` (inclusive), in order: the list a database query
+ * needs to count business days the same way as `businessDaysBetween`.
+ */
+export function observedFederalHolidaysBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  for (let y = Number(from.slice(0, 4)); y <= Number(to.slice(0, 4)) + 1; y++) {
+    for (const h of federalHolidays(y)) if (h.observed >= from && h.observed <= to) out.push(h.observed);
+  }
+  return out.sort();
+}

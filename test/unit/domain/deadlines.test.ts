@@ -17,6 +17,7 @@ import {
   businessDaysBetween,
   federalHolidays,
   isFederalHoliday,
+  observedFederalHolidaysBetween,
 } from '../../../domain/holidays.js';
 import { endOfDayIn, isValidTimeZone, localDateOf } from '../../../domain/time-zones.js';
 
@@ -415,5 +416,15 @@ describe('calendar arithmetic and the end of day', () => {
     expect(new Date(endOfDayIn('2025-07-01', 'Pacific/Honolulu')).toISOString()).toBe(
       '2025-07-02T09:59:59.999Z',
     );
+  });
+});
+
+describe('observed holidays for database queries', () => {
+  it('lists the observed days of a range, including a New Year observed in the year before', () => {
+    expect(observedFederalHolidaysBetween('2027-12-01', '2028-01-31')).toEqual([
+      '2027-12-24',
+      '2027-12-31',
+      '2028-01-17',
+    ]);
   });
 });
