@@ -949,7 +949,6 @@ function checkIsa(isa: Segment, log: ErrorLog): void {
   if (!ok) log.add(isa, 'element.date', `ISA09 "${date}" is not a valid YYMMDD date`, 9);
   if (!/^([01]\d|2[0-3])[0-5]\d$/.test(el(isa, 10)))
     log.add(isa, 'envelope.isa_field', 'ISA10 is not HHMM', 10);
-  if (el(isa, 12) !== '00501') log.add(isa, 'envelope.isa_version', 'ISA12 must be 00501 (version 5010)', 12);
   if (!/^\d{9}$/.test(el(isa, 13))) log.add(isa, 'envelope.isa_field', 'ISA13 must be nine digits', 13);
   if (!/^[01]$/.test(el(isa, 14))) log.add(isa, 'envelope.isa_field', 'ISA14 must be 0 or 1', 14);
   if (!/^[PT]$/.test(el(isa, 15))) log.add(isa, 'envelope.isa_field', 'ISA15 must be P or T', 15);
