@@ -19,6 +19,20 @@ import { isValidTimeZone } from './time-zones.js';
 /** The practice time zone assumed where none is stored (the demo practices are in New York). */
 export const DEFAULT_PRACTICE_TIME_ZONE = 'America/New_York';
 
+/**
+ * The practice's time zone, delivered with its payer rules so a claim's timers need no second activity.
+ * Rules recorded before the field existed lack it.
+ */
+export interface PracticeClock {
+  practiceTimeZone?: string;
+}
+
+/** The zone a claim's deadlines end in. */
+export function practiceTimeZoneOf(rules: object): string {
+  const tz = (rules as PracticeClock).practiceTimeZone;
+  return tz !== undefined && isValidTimeZone(tz) ? tz : DEFAULT_PRACTICE_TIME_ZONE;
+}
+
 /** How a rule's appeal windows count: from what, with which presumption, in which unit. */
 export interface AppealWindowRule {
   from: ClockStart;
