@@ -4,21 +4,30 @@
  */
 import { recordClaimEvent } from '../db/claim-events.js';
 import { applyCorrection } from '../db/corrections.js';
-import { payerTypeOf, rulesInForce } from '../db/payer-rules.js';
+import { payerTypeOf, practiceTimeZoneOf, rulesInForce } from '../db/payer-rules.js';
 import type { ClaimEventRecord } from '../db/records.js';
+import type { PracticeClock } from '../domain/deadline-rules.js';
 import { DEFAULT_RULES, type PayerRules } from '../domain/payer-rules.js';
 import type { ActivityDeps } from './deps.js';
 import { invalidCorrection, unknownPayer } from './failures.js';
 
 export function createClaimStoreActivities({ db }: ActivityDeps) {
   return {
-    /** The rules in force for the claim's payer and practice on a date, else the payer type's defaults. */
-    async loadPayerRules(input: { payerId: string; practiceId: string; asOf: string }): Promise<PayerRules> {
+    /**
+     * The rules in force for the claim's payer and practice on a date, else the payer type's defaults,
+     * with the practice's time zone: every deadline ends at the end of its date there.
+     */
+    async loadPayerRules(input: {
+      payerId: string;
+      practiceId: string;
+      asOf: string;
+    }): Promise<PayerRules & PracticeClock> {
+      const practiceTimeZone = await practiceTimeZoneOf(db, input.practiceId);
       const rules = await rulesInForce(db, input.payerId, input.practiceId, input.asOf);
-      if (rules) return rules;
+      if (rules) return { ...rules, practiceTimeZone };
       const payerType = await payerTypeOf(db, input.payerId);
       if (!payerType) throw unknownPayer(input.payerId);
-      return DEFAULT_RULES[payerType] ?? DEFAULT_RULES.COMMERCIAL;
+      return { ...(DEFAULT_RULES[payerType] ?? DEFAULT_RULES.COMMERCIAL), practiceTimeZone };
     },
 
     /** Applies a correction the workflow's update validator accepted; returns what changed. */

@@ -4,6 +4,7 @@ import * as apiKeys from './migrations/2026-11-30-002-api-keys.js';
 import * as apiIndexes from './migrations/2026-11-30-003-api-indexes.js';
 import * as intakeReconciliation from './migrations/2026-11-30-004-intake-reconciliation.js';
 import * as consoleAccounts from './migrations/2026-12-02-005-console-accounts.js';
+import * as deadlineRules from './migrations/2026-12-02-010-deadline-rules.js';
 
 /**
  * Migrations are listed in code rather than read from a folder so that the same list works under tsx,
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-30-003-api-indexes': apiIndexes,
   '2026-11-30-004-intake-reconciliation': intakeReconciliation,
   '2026-12-02-005-console-accounts': consoleAccounts,
+  '2026-12-02-010-deadline-rules': deadlineRules,
 };
 
 class CodeMigrationProvider implements MigrationProvider {

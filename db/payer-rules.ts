@@ -8,6 +8,8 @@
 
 import type { Insertable } from 'kysely';
 import { sql } from 'kysely';
+import { DEFAULT_PRACTICE_TIME_ZONE } from '../domain/deadline-rules.js';
+import { PERIOD_UNITS, type Period, type PeriodUnit } from '../domain/deadlines.js';
 import type { PayerRules, PayerType } from '../domain/payer-rules.js';
 import type { Db } from './pool.js';
 import type { PayerRuleRow, PayerRulesTable } from './schema.js';
@@ -25,7 +27,39 @@ export function rulesFromRow(r: PayerRuleRow): PayerRules {
     finalNoticeDays: r.final_notice_days,
     collectionsAfterDays: r.collections_after_days,
     receiptPresumptionDays: r.receipt_presumption_days,
+    appealWindow: {
+      from: r.appeal_window_from === 'receipt' ? 'receipt' : 'remittance',
+      receiptPresumptionDays: r.receipt_presumption_days,
+      unit: periodUnit(r.appeal_window_unit) ?? 'days',
+    },
+    ...periodField('timelyFiling', r.timely_filing_length, r.timely_filing_unit),
+    ...periodField('reopeningWindow', r.reopening_window_length, r.reopening_window_unit),
   };
+}
+
+function periodUnit(unit: string | null): PeriodUnit | undefined {
+  return PERIOD_UNITS.find((u) => u === unit);
+}
+
+/** `{ [field]: period }` when the row stores both length and unit, else nothing. */
+function periodField<K extends 'timelyFiling' | 'reopeningWindow'>(
+  field: K,
+  length: number | null,
+  unit: string | null,
+): Partial<Record<K, Period>> {
+  const u = periodUnit(unit);
+  if (length === null || u === undefined) return {};
+  return { [field]: { length, unit: u } } as Partial<Record<K, Period>>;
+}
+
+/** The practice's IANA time zone (the column default when the practice row predates it). */
+export async function practiceTimeZoneOf(db: Db, practiceId: string): Promise<string> {
+  const row = await db
+    .selectFrom('practices')
+    .select('time_zone')
+    .where('id', '=', practiceId)
+    .executeTakeFirst();
+  return row?.time_zone ?? DEFAULT_PRACTICE_TIME_ZONE;
 }
 
 /** The payer's type (its default rules are chosen by it); undefined for a payer we do not know. */
@@ -77,7 +111,14 @@ function payerRuleValues(input: {
     dunning_cadence_days: r.dunningCadenceDays,
     final_notice_days: r.finalNoticeDays,
     collections_after_days: r.collectionsAfterDays,
-    receipt_presumption_days: r.receiptPresumptionDays,
+    // A rule without its own appeal window keeps the presumption column as its legacy meaning.
+    receipt_presumption_days: r.appealWindow?.receiptPresumptionDays ?? r.receiptPresumptionDays,
+    appeal_window_from: r.appealWindow?.from ?? 'receipt',
+    appeal_window_unit: r.appealWindow?.unit ?? 'days',
+    timely_filing_length: r.timelyFiling?.length ?? null,
+    timely_filing_unit: r.timelyFiling?.unit ?? null,
+    reopening_window_length: r.reopeningWindow?.length ?? null,
+    reopening_window_unit: r.reopeningWindow?.unit ?? null,
     created_by: input.createdBy,
   };
 }

@@ -19,6 +19,8 @@ export interface PracticesTable {
   webhook_url: string | null;
   webhook_secret: string | null;
   supervisor_webhook_url: string | null;
+  /** IANA time zone deadlines end in (docs/deadline-rules.md). */
+  time_zone: Generated<string>;
   created_at: CreatedAt;
 }
 
@@ -45,6 +47,16 @@ export interface PayerRulesTable {
   final_notice_days: number;
   collections_after_days: number;
   receipt_presumption_days: Generated<number>;
+  /** `remittance` or `receipt`: where appeal windows count from. */
+  appeal_window_from: Generated<string>;
+  /** Unit of appeal_window_days: days, businessDays, months, years. */
+  appeal_window_unit: Generated<string>;
+  /** Timely filing as a period; both null: timely_filing_days. */
+  timely_filing_length: number | null;
+  timely_filing_unit: string | null;
+  /** Medicare reopening window; null when corrections are not reopenings. */
+  reopening_window_length: number | null;
+  reopening_window_unit: string | null;
   created_by: Generated<string>;
   created_at: CreatedAt;
 }
@@ -138,6 +150,8 @@ export interface RemittancesTable {
   payment_method: string;
   payment_date: IsoDate;
   parsed: Json;
+  /** The warnings of the accepted 835 (docs/835-tolerance.md). */
+  parse_warnings: Generated<Json>;
   received_at: CreatedAt;
 }
 

@@ -1,7 +1,9 @@
 /**
- * Calendar arithmetic on ISO dates and instants, in UTC. Deadlines in billing are calendar days
- * (docs/deadlines.md), so day math is done on UTC midnights and never through local time zones.
+ * Calendar arithmetic on ISO dates and instants, in UTC. Deadlines themselves are computed in
+ * `deadlines.ts`, which ends each deadline date in the practice's time zone (docs/deadline-rules.md).
  */
+import { businessDaysBetween as businessDaysBetweenDates } from './holidays.js';
+
 const DAY_MS = 86_400_000;
 
 export const DAY = DAY_MS;
@@ -38,12 +40,10 @@ export function daysUntil(fromMs: number, toMs: number): number {
   return Math.ceil((toMs - fromMs) / DAY_MS);
 }
 
-/** Business days (Mon-Fri) strictly after `fromMs` up to and including `toMs`. Holidays are not modelled. */
+/**
+ * Business days strictly after the UTC date of `fromMs` up to and including that of `toMs`: Monday to
+ * Friday, skipping observed US federal holidays.
+ */
 export function businessDaysBetween(fromMs: number, toMs: number): number {
-  let count = 0;
-  for (let t = fromMs + DAY_MS; t <= toMs; t += DAY_MS) {
-    const d = new Date(t).getUTCDay();
-    if (d !== 0 && d !== 6) count++;
-  }
-  return count;
+  return businessDaysBetweenDates(isoDate(fromMs), isoDate(toMs));
 }

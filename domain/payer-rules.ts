@@ -1,7 +1,11 @@
 /**
  * The timing rules a claim's timers follow, per payer and overridable per practice, with effective
- * dates (stored in payer_rules). Defaults below seed the demo and follow docs/deadlines.md.
+ * dates (stored in payer_rules). Defaults below seed the demo; docs/deadline-rules.md gives their
+ * sources.
  */
+import { type AppealWindowRule, deadlineFieldsError } from './deadline-rules.js';
+import { type Period, periodError } from './deadlines.js';
+
 export interface PayerRules {
   /** Days without a remittance before a claim status inquiry (276/277). */
   followUpDays: number;
@@ -23,8 +27,17 @@ export interface PayerRules {
   finalNoticeDays: number;
   /** Earliest collections hand-off, in days after the first statement (501(r): 120). */
   collectionsAfterDays: number;
-  /** A notice is presumed received this many days after its date (docs/deadlines.md: 5). */
+  /** A notice is presumed received this many days after its date (Medicare: 5). */
   receiptPresumptionDays: number;
+  /**
+   * Where appeal windows count from (`remittance` or `receipt`), the presumption, and the unit of
+   * `appealWindowDays`. Rules stored before the field existed lack it and mean days from receipt.
+   */
+  appealWindow?: AppealWindowRule;
+  /** Timely filing as a period (Medicare: one calendar year); wins over `timelyFilingDays`. */
+  timelyFiling?: Period;
+  /** Medicare: a correction after the initial determination is a reopening, allowed within this period. */
+  reopeningWindow?: Period;
 }
 
 export const PAYER_TYPES = ['MEDICARE', 'MEDICARE_ADVANTAGE', 'MEDICAID', 'COMMERCIAL', 'ERISA'] as const;
@@ -41,14 +54,50 @@ const COMMON = {
   receiptPresumptionDays: 5,
 } satisfies Partial<PayerRules>;
 
-/** Default rules by payer type (docs/deadlines.md). A practice overrides them per payer in payer_rules. */
+/** Windows that count from the remittance/EOB date, with no receipt presumption. */
+const FROM_REMITTANCE: AppealWindowRule = { from: 'remittance', receiptPresumptionDays: 0, unit: 'days' };
+
+/** Default rules by payer type (docs/deadline-rules.md). A practice overrides them per payer in payer_rules. */
 export const DEFAULT_RULES: Record<PayerType, PayerRules> = {
-  // Redetermination 120 d, reconsideration 180 d, ALJ 60 d, Council 60 d, court 60 d.
-  MEDICARE: { ...COMMON, followUpDays: 30, timelyFilingDays: 365, appealWindowDays: [120, 180, 60, 60, 60] },
-  MEDICARE_ADVANTAGE: { ...COMMON, followUpDays: 30, timelyFilingDays: 365, appealWindowDays: [60, 60] },
-  MEDICAID: { ...COMMON, followUpDays: 30, timelyFilingDays: 180, appealWindowDays: [90, 90] },
-  COMMERCIAL: { ...COMMON, followUpDays: 30, timelyFilingDays: 90, appealWindowDays: [180, 180, 120] },
-  ERISA: { ...COMMON, followUpDays: 30, timelyFilingDays: 365, appealWindowDays: [180, 180] },
+  // Redetermination 120 d, reconsideration 180 d, ALJ 60 d, Council 60 d, court 60 d, each from receipt
+  // of the decision presumed 5 days after its date; timely filing one calendar year after the service.
+  MEDICARE: {
+    ...COMMON,
+    followUpDays: 30,
+    timelyFilingDays: 365,
+    appealWindowDays: [120, 180, 60, 60, 60],
+    appealWindow: { from: 'receipt', receiptPresumptionDays: 5, unit: 'days' },
+    timelyFiling: { length: 1, unit: 'years' },
+    reopeningWindow: { length: 1, unit: 'years' },
+  },
+  MEDICARE_ADVANTAGE: {
+    ...COMMON,
+    followUpDays: 30,
+    timelyFilingDays: 365,
+    appealWindowDays: [60, 60],
+    appealWindow: FROM_REMITTANCE,
+  },
+  MEDICAID: {
+    ...COMMON,
+    followUpDays: 30,
+    timelyFilingDays: 180,
+    appealWindowDays: [90, 90],
+    appealWindow: FROM_REMITTANCE,
+  },
+  COMMERCIAL: {
+    ...COMMON,
+    followUpDays: 30,
+    timelyFilingDays: 90,
+    appealWindowDays: [180, 180, 120],
+    appealWindow: FROM_REMITTANCE,
+  },
+  ERISA: {
+    ...COMMON,
+    followUpDays: 30,
+    timelyFilingDays: 365,
+    appealWindowDays: [180, 180],
+    appealWindow: FROM_REMITTANCE,
+  },
 };
 
 /** Checks a rule set; returns the field and reason of the first problem, or undefined. */
@@ -73,5 +122,9 @@ export function validateRules(r: PayerRules): { field: string; message: string }
   }
   if (r.collectionsAfterDays < 120)
     return { field: 'collectionsAfterDays', message: 'must be at least 120 (IRS 501(r))' };
-  return undefined;
+  if (r.reopeningWindow) {
+    const problem = periodError(r.reopeningWindow);
+    if (problem) return { field: 'reopeningWindow', message: problem };
+  }
+  return deadlineFieldsError(r);
 }

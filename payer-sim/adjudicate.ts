@@ -35,6 +35,11 @@ export interface SelectedScenario {
   appeal?: AppealRule;
   /** The matched rule's conditions, for denials scoped to `matching_lines`. */
   when?: ScenarioCondition;
+  /**
+   * Set on a corrected claim that fixed some of the denied lines: the denial applies to these line
+   * numbers only, whatever the scope says (payer-sim/corrections.ts).
+   */
+  deniedLineNumbers?: number[];
 }
 
 /** A number in [0, 1) that depends only on `key` (SHA-256), for decisions that must be stable across runs. */
@@ -83,8 +88,8 @@ export function ruleMatches(claim: ClaimBody, when: ScenarioCondition, receivedD
 
 /**
  * The default mix outcome of a claim no rule matched, picked by a stable hash of its patient control
- * number. Replacement claims (frequency 7) are not denied by the mix again: the correction is what the
- * mix's denial asked for, and a sim that denied every correction would teach nothing.
+ * number, so a replacement claim (frequency 7) draws the same row as the claim it replaces; whether the
+ * correction lifts that denial is decided by `correctedScenario` (payer-sim/corrections.ts).
  */
 export function defaultMixScenario(claim: ClaimBody): SelectedScenario {
   const bucket = Math.floor(stableFraction(`mix:${claim.patientControlNumber}`) * 10_000);
@@ -98,9 +103,6 @@ export function defaultMixScenario(claim: ClaimBody): SelectedScenario {
     }
   }
   const allowedPercent = 65 + Math.floor(stableFraction(`allowed:${claim.patientControlNumber}`) * 26);
-  if (row.denial && claim.frequencyCode !== '1') {
-    return { name: 'default:corrected-paid', outcome: { kind: 'paid' }, allowedPercent, delayFactor: 1 };
-  }
   return { name: `default:${row.name}`, outcome: row.outcome, allowedPercent, delayFactor: 1 };
 }
 
@@ -156,6 +158,8 @@ export function filingIndicator(payerId: string): string {
 /** Which line indexes a denial scope covers. */
 function deniedLineIndexes(claim: ClaimBody, scenario: SelectedScenario, scope: string): Set<number> {
   const all = claim.lines.map((_, i) => i);
+  const only = scenario.deniedLineNumbers;
+  if (only) return new Set(all.filter((i) => only.includes(claim.lines[i]!.lineNumber)));
   switch (scope) {
     case 'all_lines':
       return new Set(all);

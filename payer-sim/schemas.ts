@@ -33,6 +33,10 @@ export const ClaimBodySchema = Type.Object({
   frequencyCode: Type.Union([Type.Literal('1'), Type.Literal('7'), Type.Literal('8')]),
   originalPayerClaimNumber: Type.Optional(Type.String({ maxLength: 50 })),
   billingProviderNpi: Type.String({ maxLength: 20 }),
+  /** NM1*82 rendering provider NPI, when it differs from the billing provider. */
+  renderingProviderNpi: Type.Optional(Type.String({ maxLength: 20 })),
+  /** REF*G1 prior authorization number. */
+  priorAuthorizationNumber: Type.Optional(Type.String({ maxLength: 50 })),
   patient: Type.Object({
     memberId: Type.String({ maxLength: 80 }),
     firstName: Type.String({ maxLength: 60 }),

@@ -22,6 +22,7 @@ import {
 } from './adjudicate.js';
 import { type PendingPayment, runCheck } from './check-run.js';
 import type { SimControls } from './config.js';
+import { correctedScenario } from './corrections.js';
 import { isoDay } from './dates.js';
 import { type FrontEndRejection, frontEndEdits } from './edits.js';
 import type { ScenarioRule } from './scenarios.js';
@@ -190,10 +191,18 @@ export class PayerSimulator {
       record.submissions += 1;
       const clearinghouseClaimId = this.nextClearinghouseClaimId();
       // Pure and cheap, so it is chosen even for a claim the edits refuse; rules may reject at the front end.
-      const scenario = selectScenario(claim, this.deps.rules, {
+      let scenario = selectScenario(claim, this.deps.rules, {
         receivedDate: today,
         priorLost: record.current?.lost === true,
       });
+      // A replacement is judged against what the payer denied: fixed, it is paid; unchanged, denied again.
+      if (claim.frequencyCode === '7' && record.current && record.adjudication) {
+        scenario = correctedScenario(
+          scenario,
+          { claim: record.current.claim, payment: record.adjudication.payment },
+          claim,
+        );
+      }
       let rejection = frontEndEdits(claim, today) ?? this.relationalEdit(record, claim);
       if (!rejection && scenario.outcome.kind === 'front_end_rejection') {
         const { category, statusCode, field, message } = scenario.outcome;

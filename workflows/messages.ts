@@ -107,8 +107,14 @@ export const setupPaymentPlanUpdate = defineUpdate<ClaimView, [PaymentPlanInput]
 
 export interface DeadlineView {
   kind: 'TIMELY_FILING' | 'APPEAL' | 'REVIEW_SLA';
+  /** The instant the deadline ends (23:59:59.999 local on `date`). */
   at: string;
   level?: number;
+  /** The last day in time, on the practice's calendar. */
+  date?: string;
+  timeZone?: string;
+  /** Where the clock started, e.g. "counted from the remittance date 2025-03-15". */
+  countedFrom?: string;
 }
 
 export interface DecisionRecord {

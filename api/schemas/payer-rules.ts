@@ -4,6 +4,19 @@ import { DateParam, DateTime, IsoDate, Nullable, PayerId, PracticeId, strict } f
 
 export const PayerParams = Type.Object({ id: PayerId }, strict);
 
+const PeriodUnitSchema = Type.Union([
+  Type.Literal('days'),
+  Type.Literal('businessDays'),
+  Type.Literal('months'),
+  Type.Literal('years'),
+]);
+
+const Period = (description: string) =>
+  Type.Object(
+    { length: Type.Integer({ minimum: 1, maximum: 3650 }), unit: PeriodUnitSchema },
+    { ...strict, description },
+  );
+
 export const PayerRulesSchema = Type.Object(
   {
     followUpDays: Type.Integer({ minimum: 1, maximum: 365 }),
@@ -20,6 +33,24 @@ export const PayerRulesSchema = Type.Object(
     finalNoticeDays: Type.Integer({ minimum: 1, maximum: 365 }),
     collectionsAfterDays: Type.Integer({ minimum: 0, maximum: 3650 }),
     receiptPresumptionDays: Type.Integer({ minimum: 0, maximum: 30 }),
+    appealWindow: Type.Optional(
+      Type.Object(
+        {
+          from: Type.Union([Type.Literal('remittance'), Type.Literal('receipt')], {
+            description: 'what appeal windows count from: the remittance/EOB date, or its presumed receipt',
+          }),
+          receiptPresumptionDays: Type.Integer({ minimum: 0, maximum: 30 }),
+          unit: PeriodUnitSchema,
+        },
+        { ...strict, description: 'how appealWindowDays count (docs/deadline-rules.md)' },
+      ),
+    ),
+    timelyFiling: Type.Optional(
+      Period('timely filing limit after the date of service; wins over timelyFilingDays'),
+    ),
+    reopeningWindow: Type.Optional(
+      Period('Medicare: corrections after the initial determination are reopenings within it'),
+    ),
   },
   strict,
 );

@@ -155,13 +155,48 @@ export interface X12ErrorDetail {
   message: string;
 }
 
-/** A refused 835: the first (or all) rule violations; nothing of such a file may be posted. */
+/**
+ * A refused 835: every rule violation found, ordered by segment position (a stable sort, so problems of
+ * one segment keep the order they were found in); the message names the first. Nothing of such a file
+ * may be posted.
+ */
 export class X12ParseError extends Error {
   readonly type = 'x12_invalid';
-  constructor(readonly errors: X12ErrorDetail[]) {
-    const first = errors[0];
-    super(first ? `segment ${first.segmentPosition} (${first.segmentId}): ${first.message}` : 'invalid X12');
+  readonly errors: X12ErrorDetail[];
+  constructor(errors: X12ErrorDetail[]) {
+    const sorted = [...errors].sort((a, b) => a.segmentPosition - b.segmentPosition);
+    const first = sorted[0];
+    const more = sorted.length > 1 ? ` (and ${sorted.length - 1} more)` : '';
+    super(
+      first
+        ? `segment ${first.segmentPosition} (${first.segmentId}): ${first.message}${more}`
+        : 'invalid X12',
+    );
+    this.errors = sorted;
   }
+}
+
+/**
+ * Harmless noise an accepted 835 contained (whitespace between segments, a byte-order mark, a missing
+ * situational element that carries no money, ...): the file is posted, and the warning is stored with
+ * the remittance and shown to the user. One warning per rule, with the first place it occurred.
+ */
+export interface X12Warning {
+  /** 1-based position of the first segment concerned. */
+  segmentPosition: number;
+  segmentId: string;
+  element?: number;
+  /** A stable rule name, e.g. "noise.line_breaks", "bpr.payment_date_fallback". */
+  rule: string;
+  message: string;
+  /** How many times the file showed this noise (1 for a one-off). */
+  occurrences: number;
+}
+
+/** What `parse835WithWarnings` gives for an accepted file. */
+export interface Parse835Result {
+  remittances: Remittance835[];
+  warnings: X12Warning[];
 }
 
 /** Delimiters of an interchange; the builder uses them, the parser reads them from the ISA. */

@@ -9,6 +9,7 @@ import {
   type CasGroupCode,
   type ClaimPayment,
   type ClaimStatusCode,
+  type Parse835Result,
   type Party,
   type PartyAddress,
   type ProviderAdjustment,
@@ -18,6 +19,7 @@ import {
   X12ParseError,
 } from './model.js';
 import { type Segment, type TokenizedInterchange, tokenize } from './tokenize.js';
+import { WarningLog } from './warnings.js';
 
 /** X12 `R` (decimal) type: optional leading minus, no plus sign, no exponent, no spaces (X12.6). */
 const X12_DECIMAL = /^-?(?:\d+(?:\.\d*)?|\.\d+)$/;
@@ -72,6 +74,20 @@ const KNOWN_835_SEGMENTS: ReadonlySet<string> = new Set([
   'IEA',
 ]);
 
+/** SVC01-1 product/service id qualifiers of the 835 guide (HC HCPCS/CPT, NU revenue code, N4 NDC, ...). */
+const PRODUCT_QUALIFIERS: ReadonlySet<string> = new Set([
+  'AD',
+  'ER',
+  'HC',
+  'HP',
+  'IV',
+  'N4',
+  'N6',
+  'NU',
+  'UI',
+  'WK',
+]);
+
 /** MIA elements that are amounts / quantities / remark codes (835 guide, loop 2100 MIA). */
 const MIA_AMOUNTS = [2, 4, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 17, 18, 19, 24] as const;
 const MIA_QUANTITIES = [1, 3, 15] as const;
@@ -85,6 +101,12 @@ interface Place {
 
 class ErrorLog {
   readonly errors: X12ErrorDetail[] = [];
+  /** Harmless noise of a file that is accepted anyway (docs/835-tolerance.md). */
+  readonly warnings = new WarningLog();
+
+  warn(at: Place, rule: string, message: string, element?: number): void {
+    this.warnings.add(at, rule, message, element);
+  }
 
   add(at: Place, rule: string, message: string, element?: number): void {
     const detail: X12ErrorDetail = { segmentPosition: at.position, segmentId: at.id, rule, message };
@@ -154,6 +176,28 @@ class ElementReader {
     const iso = x12DateToIso(v);
     if (iso === undefined)
       this.log.add(s, 'element.date', `${s.id}${nn(n)} "${v}" is not a valid CCYYMMDD date`, n);
+    return iso;
+  }
+
+  /**
+   * A situational date that carries no money (a production or statement date): a malformed or missing
+   * one is dropped with a warning instead of refusing the file.
+   */
+  situationalDate(s: Segment, n: number): string | undefined {
+    const v = el(s, n);
+    if (v === '') {
+      this.log.warn(s, 'element.situational_missing', `${s.id}${nn(n)} is empty; the segment was ignored`, n);
+      return undefined;
+    }
+    const iso = x12DateToIso(v);
+    if (iso === undefined) {
+      this.log.warn(
+        s,
+        'element.situational_date',
+        `${s.id}${nn(n)} "${v.slice(0, 20)}" is not a valid CCYYMMDD date; it was ignored`,
+        n,
+      );
+    }
     return iso;
   }
 
@@ -239,10 +283,14 @@ class TransactionParser {
   private readonly claims: ClaimInProgress[] = [];
   private readonly providerAdjustments: ProviderAdjustment[] = [];
 
-  /** `component` is the ISA16 separator: SVC01, SVC06 and PLB03 are composites. */
+  /**
+   * `component` is the ISA16 separator: SVC01, SVC06 and PLB03 are composites. `fileDate` (GS04) is the
+   * last resort for a missing BPR16.
+   */
   constructor(
     private readonly log: ErrorLog,
     private readonly component: string,
+    private readonly fileDate: string | undefined,
   ) {
     this.read = new ElementReader(log);
   }
@@ -256,6 +304,7 @@ class TransactionParser {
       this.log.add(se, 'segment.required', 'TRN (reassociation trace number) must follow BPR');
     }
     this.requireParties(se);
+    this.resolvePaymentDate();
     if (!this.read.amountFailed) this.checkBalances();
     const remittance: RemittanceBody = {
       handlingCode: this.handlingCode,
@@ -360,7 +409,15 @@ class TransactionParser {
           return;
         }
         this.lxSeen = true;
-        this.read.number(s, 1, true);
+        // LX01 only numbers the header groups; a bad one does not change what is posted.
+        if (!/^\d{1,6}$/.test(el(s, 1))) {
+          this.log.warn(
+            s,
+            'element.situational_number',
+            `LX01 "${el(s, 1).slice(0, 20)}" is not a group number; ignored`,
+            1,
+          );
+        }
         this.lxOpen = true;
         return;
       case 'TS3':
@@ -413,11 +470,63 @@ class TransactionParser {
   private readBpr(s: Segment): void {
     this.bpr = s;
     this.handlingCode = this.read.code(s, 1, HANDLING_CODES);
+    const failedBefore = this.read.amountFailed;
     this.paymentCents = this.read.requiredAmount(s, 2);
+    const amountRead = this.read.amountFailed === failedBefore;
+    if (amountRead && this.paymentCents < 0) {
+      this.log.add(
+        s,
+        'bpr.negative_payment',
+        'BPR02 must not be negative: a negative net payment is sent as BPR02 0 with the balance in PLB',
+        2,
+      );
+    }
+    if (amountRead && this.handlingCode === 'H' && this.paymentCents !== 0) {
+      this.log.add(
+        s,
+        'bpr.notification_with_amount',
+        `BPR01 H (notification only) moves no money, so BPR02 must be 0, not ${el(s, 2)}`,
+        2,
+      );
+    }
     const flag = this.read.code(s, 3, new Set(['C', 'D']));
     this.creditDebit = flag === 'D' ? 'D' : 'C';
     this.paymentMethod = this.read.code(s, 4, PAYMENT_METHODS);
-    this.paymentDate = this.read.date(s, 16, true) ?? '';
+    // BPR16 is read in resolvePaymentDate, once DTM*405 is known.
+  }
+
+  /**
+   * BPR16 (check issue or EFT effective date) carries no money; payers do send it empty or malformed.
+   * Then the date is taken from DTM*405 (production date), else from the file date GS04, and the
+   * warning says which: the date only places the payment in time, it is never part of the posting key.
+   */
+  private resolvePaymentDate(): void {
+    const s = this.bpr;
+    if (!s) return;
+    const v = el(s, 16);
+    const iso = v === '' ? undefined : x12DateToIso(v);
+    if (iso !== undefined) {
+      this.paymentDate = iso;
+      return;
+    }
+    const problem = v === '' ? 'is missing' : `"${v.slice(0, 20)}" is not a valid CCYYMMDD date`;
+    const fallback =
+      this.productionDate !== undefined
+        ? { date: this.productionDate, from: 'the production date DTM*405' }
+        : this.fileDate !== undefined
+          ? { date: this.fileDate, from: 'the file date GS04' }
+          : undefined;
+    if (!fallback) {
+      this.log.add(s, 'element.required', `BPR16 payment date ${problem} and the file has no other date`, 16);
+      return;
+    }
+    this.paymentDate = fallback.date;
+    this.log.warn(
+      s,
+      'bpr.payment_date_fallback',
+      `BPR16 payment date ${problem}; ${fallback.date} was taken from ${fallback.from}`,
+      16,
+    );
   }
 
   private readTrn(s: Segment): void {
@@ -463,23 +572,26 @@ class TransactionParser {
         this.log.add(s, 'element.code', 'the header DTM must be DTM*405', 1);
         return;
       }
-      this.productionDate = this.read.date(s, 2, true);
+      this.productionDate = this.read.situationalDate(s, 2);
       return;
     }
     if (this.stage !== Stage.Claims || !this.claim) {
       this.unexpected(s);
       return;
     }
-    const value = this.read.date(s, 2, true);
     const line = this.line;
-    if (line) {
-      // Loop 2110 dates: 472 service date, or a 150/151 service period.
-      if (qualifier === '472' || qualifier === '150') line.serviceDate = value ?? '';
-      else if (qualifier === '151') line.serviceDateEnd = value ?? '';
-      else this.log.add(s, 'element.code', `DTM*${qualifier} is not a service line date (472, 150, 151)`, 1);
+    if (!line) {
+      // Loop 2100 dates (statement period, received, expiration) carry no money: a bad one is dropped.
+      const date = this.read.situationalDate(s, 2);
+      if (qualifier !== '' && date !== undefined) this.claim.claim.dates[qualifier] = date;
       return;
     }
-    if (qualifier !== '' && value !== undefined) this.claim.claim.dates[qualifier] = value;
+    // Loop 2110 dates: 472 service date, or a 150/151 service period. They identify the service the
+    // money is for, so they stay strict.
+    const value = this.read.date(s, 2, true);
+    if (qualifier === '472' || qualifier === '150') line.serviceDate = value ?? '';
+    else if (qualifier === '151') line.serviceDateEnd = value ?? '';
+    else this.log.add(s, 'element.code', `DTM*${qualifier} is not a service line date (472, 150, 151)`, 1);
   }
 
   private readN1(s: Segment): void {
@@ -670,13 +782,37 @@ class TransactionParser {
   private procedure(s: Segment, n: number): ServiceLine['procedure'] | undefined {
     const v = el(s, n);
     if (v === '') return undefined;
-    const [qualifier = '', code = '', ...rest] = v.split(this.component);
+    const separator = this.compositeSeparator(s, n, v);
+    const [qualifier = '', code = '', ...rest] = v.split(separator);
     if (qualifier === '' || code === '') {
       this.log.add(s, 'element.composite', `${s.id}${nn(n)} needs a qualifier and a procedure code`, n);
     }
     // Components 3..6 are modifiers; component 7 is a free-text description we do not keep.
     const modifiers = rest.slice(0, 4).filter((m) => m !== '');
     return { qualifier, code, modifiers };
+  }
+
+  /**
+   * The separator of an SVC01/SVC06 composite. Some payers write it with a component separator other
+   * than ISA16 (`HC>99213>25` in a file whose ISA16 is `:`). When the element does not contain ISA16
+   * but exactly one other punctuation character, and splitting on it gives a known product/service
+   * qualifier and a code, that split is the only reading: it is used, with a warning. Anything else
+   * keeps ISA16 and is refused if it does not split.
+   */
+  private compositeSeparator(s: Segment, n: number, v: string): string {
+    if (v.includes(this.component)) return this.component;
+    const candidates = new Set([...v].filter((c) => !/[A-Za-z0-9 .\-/,'&()#]/.test(c)));
+    if (candidates.size !== 1) return this.component;
+    const [candidate = this.component] = candidates;
+    const [qualifier = '', code = ''] = v.split(candidate);
+    if (!PRODUCT_QUALIFIERS.has(qualifier) || code === '') return this.component;
+    this.log.warn(
+      s,
+      'noise.composite_separator',
+      `${s.id}${nn(n)} uses "${candidate}" as its component separator instead of ISA16 "${this.component}"; it was split on "${candidate}"`,
+      n,
+    );
+    return candidate;
   }
 
   private readSvc(s: Segment): void {
@@ -813,7 +949,6 @@ function checkIsa(isa: Segment, log: ErrorLog): void {
   if (!ok) log.add(isa, 'element.date', `ISA09 "${date}" is not a valid YYMMDD date`, 9);
   if (!/^([01]\d|2[0-3])[0-5]\d$/.test(el(isa, 10)))
     log.add(isa, 'envelope.isa_field', 'ISA10 is not HHMM', 10);
-  if (el(isa, 12) !== '00501') log.add(isa, 'envelope.isa_version', 'ISA12 must be 00501 (version 5010)', 12);
   if (!/^\d{9}$/.test(el(isa, 13))) log.add(isa, 'envelope.isa_field', 'ISA13 must be nine digits', 13);
   if (!/^[01]$/.test(el(isa, 14))) log.add(isa, 'envelope.isa_field', 'ISA14 must be 0 or 1', 14);
   if (!/^[PT]$/.test(el(isa, 15))) log.add(isa, 'envelope.isa_field', 'ISA15 must be P or T', 15);
@@ -896,6 +1031,17 @@ function parseGroup(
   if (el(gs, 1) !== 'HP') log.add(gs, 'envelope.gs01_functional_id', 'GS01 must be HP for an 835 group', 1);
   if (x12DateToIso(el(gs, 4)) === undefined)
     log.add(gs, 'element.date', 'GS04 is not a valid CCYYMMDD date', 4);
+  const fileDate = x12DateToIso(el(gs, 4));
+  // GS08 names the implementation guide; a 4010 group inside a 5010 envelope is told its version.
+  const version = el(gs, 8);
+  if (version !== '' && version !== '005010X221A1' && version !== '005010X221') {
+    log.add(
+      gs,
+      'envelope.gs08_version',
+      `only 005010X221A1 is accepted; this group is version ${version.slice(0, 12)}`,
+      8,
+    );
+  }
   const groupControlNumber = el(gs, 6);
   if (!/^\d{1,9}$/.test(groupControlNumber)) {
     log.add(gs, 'envelope.gs06_control_number', 'GS06 must be 1 to 9 digits', 6);
@@ -929,7 +1075,7 @@ function parseGroup(
       continue;
     }
     transactions++;
-    i = parseTransaction(segments, i, log, out, { ...ctx, groupControlNumber });
+    i = parseTransaction(segments, i, log, out, { ...ctx, groupControlNumber, fileDate });
   }
 }
 
@@ -939,7 +1085,7 @@ function parseTransaction(
   start: number,
   log: ErrorLog,
   out: Remittance835[],
-  ctx: GroupContext & { groupControlNumber: string },
+  ctx: GroupContext & { groupControlNumber: string; fileDate: string | undefined },
 ): number {
   const st = segments[start]!;
   let end = start + 1;
@@ -969,7 +1115,7 @@ function parseTransaction(
   if (el(se, 2) !== transactionControlNumber) {
     log.add(se, 'envelope.se02_control_number', `SE02 "${el(se, 2)}" must equal ST02`, 2);
   }
-  const parser = new TransactionParser(log, ctx.component);
+  const parser = new TransactionParser(log, ctx.component, ctx.fileDate);
   const body = parser.parse(segments.slice(start + 1, end), se);
   out.push({
     interchangeControlNumber: ctx.interchangeControlNumber,
@@ -984,17 +1130,25 @@ function parseTransaction(
 
 /**
  * Parses every 835 transaction set of the input (several ISA, several GS per ISA, several ST per GS).
- * Delimiters are read from each ISA. The whole input is refused if any rule is broken: envelope counts
- * and control numbers, required segments and elements, calendar dates, exact amounts, CAS/PLB shape, and
- * the 835 balancing rules. All errors found are reported, each with its 1-based segment position
- * (counting from the first ISA), segment id and stable rule name.
+ * Delimiters are read from each ISA. Strict on money, tolerant of noise (docs/835-tolerance.md): the
+ * whole input is refused if any rule is broken (envelope counts and control numbers, version, required
+ * segments and elements, calendar dates of service, exact amounts, CAS/PLB shape, BPR sign and the 835
+ * balancing rules), with every error found, each with its 1-based segment position (counting from the
+ * first ISA), segment id, element and stable rule name, in segment order. Harmless noise (white space
+ * between segments, a byte-order mark, a DOS end-of-file byte, a missing BPR16, a foreign SVC01
+ * component separator, ...) is accepted and reported in `warnings`.
  *
  * @throws X12ParseError and nothing else, whatever the input.
  */
-export function parse835(text: string): Remittance835[] {
+export function parse835WithWarnings(text: string): Parse835Result {
   const log = new ErrorLog();
-  const out: Remittance835[] = [];
-  for (const interchange of tokenize(text)) parseInterchange(interchange, log, out);
+  const remittances: Remittance835[] = [];
+  for (const interchange of tokenize(text, log.warnings)) parseInterchange(interchange, log, remittances);
   if (log.errors.length > 0) throw new X12ParseError(log.errors);
-  return out;
+  return { remittances, warnings: log.warnings.list() };
+}
+
+/** `parse835WithWarnings` without the warnings: the remittances of an accepted file. */
+export function parse835(text: string): Remittance835[] {
+  return parse835WithWarnings(text).remittances;
 }

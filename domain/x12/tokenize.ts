@@ -6,6 +6,7 @@
  * owning it lets us promise that any input, random bytes included, fails only with X12ParseError.
  */
 import { type Delimiters, type X12ErrorDetail, X12ParseError } from './model.js';
+import { WarningLog } from './warnings.js';
 
 /** One segment: `elements[0]` is the segment id, so `elements[n]` is element n (SEGnn). */
 export interface Segment {
@@ -32,6 +33,64 @@ function fail(position: number, rule: string, message: string, element?: number,
   const detail: X12ErrorDetail = { segmentPosition: position, segmentId, rule, message };
   if (element !== undefined) detail.element = element;
   throw new X12ParseError([detail]);
+}
+
+/**
+ * A 4010 interchange (ISA12 00401, whose ISA11 is the standards identifier `U` rather than a repetition
+ * separator) is told its version, instead of tripping over `U` as a delimiter.
+ */
+function checkVersion(elements: string[], position: number): void {
+  const version = elements[12] ?? '';
+  const isa11 = elements[11] ?? '';
+  if (version === '00501' && isa11 !== 'U') return;
+  const shown = version === '00501' ? '00401 (ISA11 is U, the 4010 standards identifier)' : version;
+  fail(
+    position,
+    'envelope.isa_version',
+    `only 005010X221A1 is accepted; this file is version ${shown}`,
+    version === '00501' ? 11 : 12,
+  );
+}
+
+/** What each delimiter is called in a refusal, with the ISA element it comes from. */
+const DELIMITER_NAMES = {
+  element: { name: 'the element separator (4th character of the ISA)', element: undefined },
+  repetition: { name: 'the repetition separator ISA11', element: 11 },
+  component: { name: 'the component separator ISA16', element: 16 },
+  segment: { name: 'the segment terminator (the character after ISA16)', element: undefined },
+} as const;
+
+/**
+ * Delimiters must be distinct and not data characters; CR/LF are tolerated only as the segment
+ * terminator. A refusal says which delimiter is wrong and why.
+ */
+function checkDelimiters(d: Delimiters, position: number): void {
+  const order = ['element', 'repetition', 'component', 'segment'] as const;
+  for (const [i, key] of order.entries()) {
+    const c = d[key];
+    const { name, element } = DELIMITER_NAMES[key];
+    if (/[A-Za-z0-9 ]/.test(c)) {
+      fail(
+        position,
+        'envelope.isa_delimiters',
+        `${name} "${c}" must not be a letter, digit or space`,
+        element,
+      );
+    }
+    if (key !== 'segment' && (c === '\r' || c === '\n')) {
+      fail(position, 'envelope.isa_delimiters', `${name} must not be a line break`, element);
+    }
+    for (const other of order.slice(0, i)) {
+      if (d[other] === c) {
+        fail(
+          position,
+          'envelope.isa_delimiters',
+          `${name} "${c}" is the same character as ${DELIMITER_NAMES[other].name}`,
+          element,
+        );
+      }
+    }
+  }
 }
 
 /**
@@ -73,60 +132,117 @@ function readIsa(text: string, offset: number, position: number): { delimiters: 
     }
   });
   const repetition = elements[11] ?? '';
-  const all = [element, component, segment, repetition];
-  // Delimiters must be distinct and not data characters; CR/LF are tolerated only as segment terminator.
-  if (
-    new Set(all).size !== all.length ||
-    all.some((c) => /[A-Za-z0-9 ]/.test(c)) ||
-    [element, component, repetition].some((c) => c === '\r' || c === '\n')
-  ) {
-    fail(
-      position,
-      'envelope.isa_delimiters',
-      'the ISA delimiters must be distinct non-alphanumeric characters',
-    );
-  }
+  checkVersion(elements, position);
+  checkDelimiters({ element, component, segment, repetition }, position);
   return { delimiters: { element, component, segment, repetition }, isa: { id: 'ISA', elements, position } };
 }
 
+/** White space that is noise around a segment, unless the interchange uses it as a delimiter. */
+function blankTest(d: Delimiters): (c: string) => boolean {
+  return (c) =>
+    (c === ' ' || c === '\t' || c === '\r' || c === '\n' || c === '\f' || c === '\v') &&
+    c !== d.element &&
+    c !== d.component &&
+    c !== d.repetition;
+}
+
+/** The DOS end-of-file byte some Windows tools still append after the last segment. */
+const DOS_EOF = '\u001a';
+
+/** Where a trailing run of 0x1A bytes and white space that holds at least one 0x1A starts, or -1. */
+function dosEofStart(text: string): number {
+  let i = text.length;
+  let found = false;
+  while (i > 0) {
+    const c = text.charAt(i - 1);
+    if (c === DOS_EOF) found = true;
+    else if (!/\s/.test(c)) break;
+    i--;
+  }
+  return found ? i : -1;
+}
+
 /**
- * Splits X12 text into interchanges of segments. Tolerates a byte-order mark and whitespace before the
- * ISA, CR/LF after each terminator (files wrapped at 80 columns or written one segment per line), and a
- * missing terminator on the very last segment. Structural checks are left to the parser.
+ * Splits X12 text into interchanges of segments. Tolerates, and reports to `warnings`: a byte-order mark
+ * or white space before the ISA, CR/LF, indentation and trailing white space around segments (X12.6
+ * suppresses trailing spaces, so none is data), empty segments, a missing terminator on the last IEA and
+ * a DOS end-of-file byte (0x1A) after it. Structural checks are left to the parser.
  *
  * @throws X12ParseError when an ISA is missing or malformed, or text follows the last IEA.
  */
-export function tokenize(text: string): TokenizedInterchange[] {
+export function tokenize(input: string, warnings: WarningLog = new WarningLog()): TokenizedInterchange[] {
   const interchanges: TokenizedInterchange[] = [];
-  let offset = (LEADING_WHITESPACE.exec(text)?.[0] ?? '').length;
+  const eofAt = dosEofStart(input);
+  const eof = eofAt !== -1;
+  const text = eof ? input.slice(0, eofAt) : input;
+  let offset = 0;
+  if (text.startsWith('\uFEFF')) {
+    warnings.add(
+      { position: 1, id: 'ISA' },
+      'noise.byte_order_mark',
+      'a UTF-8 byte-order mark before the ISA was ignored',
+    );
+    offset = 1;
+  }
+  const lead = (LEADING_WHITESPACE.exec(text.slice(offset))?.[0] ?? '').length;
+  if (lead > 0) {
+    warnings.add(
+      { position: 1, id: 'ISA' },
+      'noise.leading_whitespace',
+      'white space before the ISA was ignored',
+    );
+  }
+  offset += lead;
   let position = 1;
   if (offset >= text.length) fail(1, 'envelope.isa_missing', 'the input is empty');
 
   while (offset < text.length) {
     const { delimiters, isa } = readIsa(text, offset, position);
+    const blank = blankTest(delimiters);
     const segments: Segment[] = [isa];
     interchanges.push({ delimiters, segments });
     position++;
     offset += ISA_LENGTH + 1;
     let restartAt = -1;
+    let ended = false;
     while (offset < text.length) {
       const end = text.indexOf(delimiters.segment, offset);
       const stop = end === -1 ? text.length : end;
       const raw = text.slice(offset, stop);
-      const lead = /^[\r\n]*/.exec(raw)?.[0].length ?? 0;
-      const body = raw.slice(lead).replace(/[\r\n]+$/, '');
+      let a = 0;
+      while (a < raw.length && blank(raw.charAt(a))) a++;
+      let b = raw.length;
+      while (b > a && blank(raw.charAt(b - 1))) b--;
+      const body = raw.slice(a, b);
+      const at = { position, id: (body.split(delimiters.element)[0] ?? '').slice(0, 3) || 'SEG' };
+      noteNoise(raw.slice(0, a), raw.slice(b), at, warnings);
       if (body.startsWith('ISA')) {
         // A new interchange before this one's IEA: stop here and let the parser report the missing IEA.
-        restartAt = offset + lead;
+        restartAt = offset + a;
         break;
       }
       offset = stop + 1;
-      if (body === '') continue;
+      if (body === '') {
+        if (end !== -1 && raw === '') {
+          warnings.add(at, 'noise.empty_segment', 'an empty segment (two terminators in a row) was ignored');
+        }
+        continue;
+      }
       const elements = body.split(delimiters.element);
       const id = elements[0] ?? '';
       segments.push({ id, elements, position });
       position++;
-      if (id === 'IEA') break;
+      if (id === 'IEA') {
+        ended = true;
+        if (end === -1) {
+          warnings.add(
+            { position: position - 1, id },
+            'noise.missing_terminator',
+            'the IEA has no segment terminator',
+          );
+        }
+        break;
+      }
     }
     if (restartAt !== -1) {
       offset = restartAt;
@@ -134,17 +250,45 @@ export function tokenize(text: string): TokenizedInterchange[] {
     }
     const rest = text.slice(offset);
     const trailing = (LEADING_WHITESPACE.exec(rest)?.[0] ?? '').length;
+    if (ended && trailing > 0) noteNoise(rest.slice(0, trailing), '', { position, id: 'IEA' }, warnings);
     offset += trailing;
     if (offset < text.length && !text.startsWith('ISA', offset)) {
       const found = text.slice(offset, offset + 3);
       fail(
         position,
         'envelope.trailing_data',
-        'only another interchange may follow an IEA',
+        found.includes(DOS_EOF)
+          ? 'only white space may follow the end-of-file byte (0x1A)'
+          : 'only another interchange may follow an IEA',
         undefined,
         found,
       );
     }
   }
+  if (eof) {
+    warnings.add(
+      { position: position - 1, id: 'IEA' },
+      'noise.end_of_file_marker',
+      'a DOS end-of-file byte (0x1A) after the IEA was ignored',
+    );
+  }
   return interchanges;
+}
+
+/** Reports the white space found before (`leading`) and after (`trailing`) a segment's text. */
+function noteNoise(
+  leading: string,
+  trailing: string,
+  at: { position: number; id: string },
+  warnings: WarningLog,
+) {
+  if (/[\r\n]/.test(leading) || /[\r\n]/.test(trailing)) {
+    warnings.add(at, 'noise.line_breaks', 'line breaks (CR/LF) between segments were ignored');
+  }
+  if (/[ \t\f\v]/.test(leading)) {
+    warnings.add(at, 'noise.indentation', 'indentation before a segment was ignored');
+  }
+  if (/[ \t\f\v]/.test(trailing)) {
+    warnings.add(at, 'noise.trailing_whitespace', 'trailing white space at the end of a segment was ignored');
+  }
 }

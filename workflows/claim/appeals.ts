@@ -4,12 +4,12 @@
  * returns to review with the next level's deadline (docs/deadlines.md).
  */
 import { ruleFor } from '../../domain/carc.js';
-import { addDays, isoDate } from '../../domain/dates.js';
+import { addDays } from '../../domain/dates.js';
 import { payer, store } from '../activities.js';
 import { appealKey } from '../ids.js';
 import type * as m from '../messages.js';
 import { type ClaimProcess, payerRefusal } from './process.js';
-import { appealDeadlineFrom } from './state.js';
+import { appealDeadlineFrom, shownDeadline } from './state.js';
 
 /**
  * Files the appeal at the current level. Returns the payer's refusal when it refuses the filing (the
@@ -84,12 +84,12 @@ export async function appealDecided(
     return;
   }
   await p.reloadRules();
-  const next = appealDeadlineFrom(p.rules, decidedMs, appeal.level + 1);
+  const next = appealDeadlineFrom(p.rules, decidedMs, appeal.level + 1, p.deadlineZone());
   d.appealDeadline = next;
   if (d.denial) d.denial.appealable = next !== undefined && ruleFor(d.denial.category).appealable;
   await p.enterReview(
     next
-      ? `level ${appeal.level} appeal upheld; level ${next.level} due ${isoDate(next.at)}`
+      ? `level ${appeal.level} appeal upheld; level ${next.level} due ${shownDeadline(d, next.at)}`
       : `level ${appeal.level} appeal upheld; no appeal level remains`,
   );
 }

@@ -12,7 +12,7 @@ import * as m from '../messages.js';
 import { appealDecided, fileAppeal } from './appeals.js';
 import { changeHold, setupPaymentPlan, transferToPatient, writeOff } from './patient.js';
 import type { ClaimProcess } from './process.js';
-import { type ClaimData, PATIENT_STATES } from './state.js';
+import { type ClaimData, PATIENT_STATES, shownDeadline } from './state.js';
 import { resubmitCorrected } from './submission.js';
 
 /** Why a decision is refused, with the failure type the API maps (and the field, for a bad correction). */
@@ -59,7 +59,9 @@ export const DECISIONS = {
       if (d.denial?.category === 'DUPLICATE')
         return 'a duplicate denial is resolved by checking the original claim, not by resubmitting';
       if (now > d.timelyFilingAt && d.status === 'NEEDS_CORRECTION')
-        return `the timely filing limit passed on ${isoDate(d.timelyFilingAt)}`;
+        return d.timeZone
+          ? `the timely filing limit ended on ${shownDeadline(d, d.timelyFilingAt)}`
+          : `the timely filing limit passed on ${isoDate(d.timelyFilingAt)}`;
       if (!filled(input.reason)) return 'reason is required';
       // The one validation of a correction's content: the API maps this type to a 4xx naming the field.
       const bad = correctionError((input.changes ?? {}) as Unchecked);
@@ -77,7 +79,9 @@ export const DECISIONS = {
       if (!d.denial.appealable) return `${d.denial.category} denials are not appealable`;
       if (!d.appealDeadline) return 'no appeal level remains for this claim';
       if (now > d.appealDeadline.at)
-        return `the level ${d.appealDeadline.level} appeal deadline passed on ${isoDate(d.appealDeadline.at)}`;
+        return d.timeZone
+          ? `the level ${d.appealDeadline.level} appeal deadline ended on ${shownDeadline(d, d.appealDeadline.at)}`
+          : `the level ${d.appealDeadline.level} appeal deadline passed on ${isoDate(d.appealDeadline.at)}`;
       if (!filled(input.grounds)) return 'grounds are required';
       const attached = Array.isArray(input.attachments) && input.attachments.length > 0;
       if (d.denial.category === 'TIMELY_FILING' && !attached)

@@ -8,6 +8,8 @@ import * as wf from '@temporalio/workflow';
 import { ruleFor } from '../../domain/carc.js';
 import type { ClaimStatus } from '../../domain/claim-status.js';
 import { addDays, DAY, isoDate } from '../../domain/dates.js';
+import { practiceTimeZoneOf, timelyFilingDeadlineFor } from '../../domain/deadline-rules.js';
+import { describeCountedFrom } from '../../domain/deadlines.js';
 import { FailureType } from '../../domain/failures.js';
 import type { PayerRules } from '../../domain/payer-rules.js';
 import { notifier, store } from '../activities.js';
@@ -22,15 +24,21 @@ import {
   OpenBalanceCentsKey,
 } from '../search-attributes.js';
 import {
+  appealDeadlineFrom,
   type ClaimData,
   claimView,
+  deadlineDate,
   missKey,
   nextDeadlineMs,
   openBalance,
   projection,
   type Reminder,
+  shownDeadline,
   timelyFilingBinds,
 } from './state.js';
+
+/** The patch id of end-of-day deadlines in the practice's time zone. */
+export const END_OF_DAY_DEADLINES = 'deadline-end-of-day-practice-zone';
 
 /** The payer's message when an activity failed because the payer refused the request (4xx). */
 export function payerRefusal(err: unknown): string | undefined {
@@ -180,10 +188,32 @@ export class ClaimProcess {
       asOf: isoDate(Date.now()),
     });
     this.d.rules = rules;
+    if (this.endOfDayDeadlines()) {
+      const timeZone = practiceTimeZoneOf(rules);
+      const tf = timelyFilingDeadlineFor({ rules, dateOfService: this.ref.dateOfService, timeZone });
+      this.d.timeZone = timeZone;
+      this.d.timelyFilingAt = tf.endsAt;
+      this.d.timelyFiling = { date: tf.date, countedFrom: describeCountedFrom(tf.countedFrom) };
+      return;
+    }
     this.d.timelyFilingAt = addDays(
       Date.parse(`${this.ref.dateOfService}T00:00:00Z`),
       rules.timelyFilingDays,
     );
+  }
+
+  /**
+   * True when deadlines end at 23:59:59.999 on their date in the practice's time zone and count from
+   * the remittance or the presumed receipt as the rule says (docs/deadline-rules.md). Runs recorded
+   * before the change keep deadlines at 00:00 UTC of notice date + presumption + window.
+   */
+  endOfDayDeadlines(): boolean {
+    return wf.patched(END_OF_DAY_DEADLINES);
+  }
+
+  /** The zone deadlines end in, or undefined for runs that keep the old 00:00 UTC deadlines. */
+  deadlineZone(): string | undefined {
+    return this.endOfDayDeadlines() ? (this.d.timeZone ?? practiceTimeZoneOf(this.rules)) : undefined;
   }
 
   /** Replaces the reminders before one deadline with those of the rule's offsets still ahead. */
@@ -204,7 +234,7 @@ export class ClaimProcess {
     d.reminders = d.reminders.filter((r) => r.at > now);
     for (const r of due) {
       await this.record('DEADLINE_REMINDER', {
-        reason: `${r.deadline} deadline in ${r.offsetDays} days (${isoDate(r.deadlineAt)})`,
+        reason: `${r.deadline} deadline in ${r.offsetDays} days (${deadlineDate(d, r.deadlineAt)})`,
         data: { deadline: r.deadline, offsetDays: r.offsetDays, level: r.level },
       });
       await this.notify(
@@ -229,10 +259,10 @@ export class ClaimProcess {
       case 'APPEAL':
         return this.escalate(
           key,
-          `level ${d.appealDeadline?.level} appeal deadline missed (${d.appealDeadline ? isoDate(d.appealDeadline.at) : 'none'})`,
+          `level ${d.appealDeadline?.level} appeal deadline missed (${d.appealDeadline ? shownDeadline(d, d.appealDeadline.at) : 'none'})`,
         );
       case 'TIMELY_FILING':
-        return this.escalate(key, `timely filing limit passed (${isoDate(d.timelyFilingAt)})`);
+        return this.escalate(key, `timely filing limit passed (${shownDeadline(d, d.timelyFilingAt)})`);
       case 'REVIEW_SLA':
         return this.escalate(key, `waiting in review longer than the ${this.rules.reviewSlaDays}-day SLA`);
     }
@@ -276,9 +306,20 @@ export class ClaimProcess {
       d.followUpAt = d.followUpAt - before.followUpDays * DAY + after.followUpDays * DAY;
     if (d.reviewSlaAt !== undefined)
       d.reviewSlaAt = d.reviewSlaAt - before.reviewSlaDays * DAY + after.reviewSlaDays * DAY;
-    const deadline = d.appealDeadline;
-    if (deadline && d.denial) {
-      const window = (r: PayerRules) => r.appealWindowDays[deadline.level - 1] ?? 0;
+    let deadline = d.appealDeadline;
+    if (deadline?.noticeDate && d.denial) {
+      // An end-of-day deadline is counted again from its notice date under the new rule.
+      const again = appealDeadlineFrom(
+        after,
+        Date.parse(`${deadline.noticeDate}T00:00:00Z`),
+        deadline.level,
+        d.timeZone,
+      );
+      if (again) d.appealDeadline = again;
+      deadline = d.appealDeadline;
+    } else if (deadline && d.denial) {
+      const level = deadline.level;
+      const window = (r: PayerRules) => r.appealWindowDays[level - 1] ?? 0;
       deadline.at = deadline.at - window(before) * DAY + window(after) * DAY;
     }
     if (d.status === 'NEEDS_REVIEW' && deadline)

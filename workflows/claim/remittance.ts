@@ -108,7 +108,7 @@ export async function remittanceReceived(p: ClaimProcess, r: RemittanceSummary):
   const firstLevel = lastAppeal === undefined ? 1 : lastAppeal.level + 1;
   d.denial = { ...outcome.denial, deniedAt: new Date(deniedAt).toISOString() };
   d.firstDeniedAt ??= new Date().toISOString();
-  d.appealDeadline = appealDeadlineFrom(p.rules, deniedAt, firstLevel);
+  d.appealDeadline = appealDeadlineFrom(p.rules, deniedAt, firstLevel, p.deadlineZone());
   await p.record('REMITTANCE_POSTED', {
     reason: `denied ${outcome.denial.deniedCents} cents (${outcome.denial.carcs.join(',')})`,
     data,

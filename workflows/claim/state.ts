@@ -6,8 +6,11 @@
 import type { ClaimProjection, ClaimResumeRow } from '../../activities/types.js';
 import { timelyFilingMatters } from '../../domain/claim-rules.js';
 import { type ClaimStatus, isTerminal } from '../../domain/claim-status.js';
-import { addDays } from '../../domain/dates.js';
+import { addDays, isoDate } from '../../domain/dates.js';
+import { appealDeadlineFor } from '../../domain/deadline-rules.js';
+import { describeCountedFrom } from '../../domain/deadlines.js';
 import type { PayerRules } from '../../domain/payer-rules.js';
+import { localDateOf } from '../../domain/time-zones.js';
 import type * as m from '../messages.js';
 
 /** A reminder before a deadline, sent `offsetDays` before it (docs/deadlines.md). */
@@ -39,7 +42,14 @@ export interface ClaimData {
   rejection?: m.ClaimStatusChange;
   appeals: m.AppealView[];
   timelyFilingAt: number;
-  appealDeadline?: { at: number; level: number };
+  /** The timely filing deadline's date and clock start, when it ends at the end of a local day. */
+  timelyFiling?: { date: string; countedFrom: string };
+  appealDeadline?: AppealDeadline;
+  /**
+   * The practice time zone deadlines end in (docs/deadline-rules.md). Absent in runs recorded before
+   * deadlines ended at 23:59:59.999 local: those keep 00:00 UTC of the date.
+   */
+  timeZone?: string;
   followUpAt?: number;
   appealFollowUpAt?: number;
   reviewSlaAt?: number;
@@ -137,13 +147,28 @@ export function timelyFilingBinds(d: ClaimData, status: ClaimStatus = d.status):
 /** The deadlines that bind the claim now, earliest first. */
 export function deadlines(d: ClaimData): m.DeadlineView[] {
   const out: m.DeadlineView[] = [];
-  if (timelyFilingBinds(d)) out.push({ kind: 'TIMELY_FILING', at: new Date(d.timelyFilingAt).toISOString() });
-  if (d.appealDeadline && d.status === 'NEEDS_REVIEW' && d.denial?.appealable) {
-    out.push({
+  if (timelyFilingBinds(d)) {
+    const view: m.DeadlineView = { kind: 'TIMELY_FILING', at: new Date(d.timelyFilingAt).toISOString() };
+    if (d.timelyFiling && d.timeZone) {
+      view.date = d.timelyFiling.date;
+      view.timeZone = d.timeZone;
+      view.countedFrom = d.timelyFiling.countedFrom;
+    }
+    out.push(view);
+  }
+  const appeal = d.appealDeadline;
+  if (appeal && d.status === 'NEEDS_REVIEW' && d.denial?.appealable) {
+    const view: m.DeadlineView = {
       kind: 'APPEAL',
-      at: new Date(d.appealDeadline.at).toISOString(),
-      level: d.appealDeadline.level,
-    });
+      at: new Date(appeal.at).toISOString(),
+      level: appeal.level,
+    };
+    if (appeal.date && d.timeZone) {
+      view.date = appeal.date;
+      view.timeZone = d.timeZone;
+      if (appeal.countedFrom) view.countedFrom = appeal.countedFrom;
+    }
+    out.push(view);
   }
   if (d.reviewSlaAt !== undefined && d.status === 'NEEDS_REVIEW') {
     out.push({ kind: 'REVIEW_SLA', at: new Date(d.reviewSlaAt).toISOString() });
@@ -156,15 +181,54 @@ export function nextDeadlineMs(d: ClaimData): number | undefined {
   return first ? Date.parse(first.at) : undefined;
 }
 
-/** The appeal deadline of `level` after a payer decision, or none when the payer has no such level. */
+/** An appeal deadline: its instant, level and, for end-of-day deadlines, the date and clock start shown. */
+export interface AppealDeadline {
+  at: number;
+  level: number;
+  date?: string;
+  /** The notice date the window counts from (remittance or decision date). */
+  noticeDate?: string;
+  /** "counted from receipt on ... (presumed 5 days after the notice of ...)". */
+  countedFrom?: string;
+}
+
+/**
+ * The appeal deadline of `level` after a payer decision dated `decisionMs` (00:00 UTC of the notice
+ * date), or none when the payer has no such level. With `timeZone` it ends at the end of its date
+ * there and counts from the remittance or the presumed receipt as the rule says; without it (runs
+ * recorded before) it is 00:00 UTC of notice date + presumption + window.
+ */
 export function appealDeadlineFrom(
   rules: PayerRules,
   decisionMs: number,
   level: number,
-): { at: number; level: number } | undefined {
+  timeZone?: string,
+): AppealDeadline | undefined {
+  if (timeZone !== undefined) {
+    const noticeDate = isoDate(decisionMs);
+    const dl = appealDeadlineFor({ rules, level, noticeDate, timeZone });
+    if (!dl) return undefined;
+    return {
+      at: dl.endsAt,
+      level,
+      date: dl.date,
+      noticeDate,
+      countedFrom: describeCountedFrom(dl.countedFrom),
+    };
+  }
   const windowDays = rules.appealWindowDays[level - 1];
   if (windowDays === undefined) return undefined;
   return { at: addDays(decisionMs, rules.receiptPresumptionDays + windowDays), level };
+}
+
+/** The date a deadline instant is shown as: its local date for end-of-day deadlines, else its UTC date. */
+export function deadlineDate(d: ClaimData, at: number): string {
+  return d.timeZone !== undefined ? localDateOf(at, d.timeZone) : isoDate(at);
+}
+
+/** "2025-07-18 (end of day, America/New_York)", or the UTC date for runs recorded before. */
+export function shownDeadline(d: ClaimData, at: number): string {
+  return d.timeZone !== undefined ? `${deadlineDate(d, at)} (end of day, ${d.timeZone})` : isoDate(at);
 }
 
 /**

@@ -133,7 +133,12 @@ export async function followUp(p: ClaimProcess): Promise<void> {
     case 'DENIED': {
       d.denial = p.syntheticDenial('OTHER', []);
       d.firstDeniedAt ??= new Date().toISOString();
-      d.appealDeadline = appealDeadlineFrom(p.rules, Date.parse(`${status.effectiveDate}T00:00:00Z`), 1);
+      d.appealDeadline = appealDeadlineFrom(
+        p.rules,
+        Date.parse(`${status.effectiveDate}T00:00:00Z`),
+        1,
+        p.deadlineZone(),
+      );
       await p.enterReview(
         `payer reports ${cat === 'F2' ? 'a denial' : 'no payment forthcoming'}; the ERA will carry the reasons`,
       );

@@ -446,25 +446,25 @@ describe('parse835 refuses malformed files with the segment position and rule', 
     }
   });
 
-  it('refuses a service line whose charge minus paid differs from its CAS', () => {
+  it('refuses a service line whose charge minus paid differs from its CAS (errors in segment order)', () => {
     const errors = refusal(minimalWith('CAS*PR*3*20~', 'CAS*PR*3*15~'));
     expect(errors).toEqual([
-      expect.objectContaining({ segmentPosition: 14, segmentId: 'SVC', rule: 'balance.line' }),
       expect.objectContaining({ segmentPosition: 12, segmentId: 'CLP', rule: 'balance.claim' }),
+      expect.objectContaining({ segmentPosition: 14, segmentId: 'SVC', rule: 'balance.line' }),
     ]);
   });
 
   it('refuses a reversal (CLP02=22) that does not balance with its negative amounts', () => {
     const text = fixture('835-pipe-newline.edi').replace('CAS|PR|1|-40\n', 'CAS|PR|1|-30\n');
     expect(refusal(text).map((e) => [e.segmentPosition, e.rule])).toEqual([
-      [13, 'balance.line'],
       [11, 'balance.claim'],
+      [13, 'balance.line'],
     ]);
   });
 
-  it('reports every error found, not only the first', () => {
+  it('reports every error found, not only the first, in segment order', () => {
     const text = fixture('835-unbalanced-claim.edi').replace('DTM*472*20250301~', 'DTM*472*20251301~');
-    expect(refusal(text).map((e) => e.rule)).toEqual(['element.date', 'balance.claim']);
+    expect(refusal(text).map((e) => e.rule)).toEqual(['balance.claim', 'element.date']);
   });
 
   it('refuses a CAS triplet without an amount and a CAS with more than six triplets', () => {

@@ -198,7 +198,14 @@ const payment = fc
     const net =
       p.claims.reduce((s, c) => s + c.paidCents, 0) -
       p.providerAdjustments.reduce((s, a) => s + a.amountCents, 0);
-    return { ...p, paymentCents: Math.abs(net), creditDebit: net < 0 ? ('D' as const) : ('C' as const) };
+    // BPR01 H (notification only) moves no money: a payment with a net uses I (remittance information).
+    const handlingCode = p.handlingCode === 'H' && net !== 0 ? 'I' : p.handlingCode;
+    return {
+      ...p,
+      handlingCode,
+      paymentCents: Math.abs(net),
+      creditDebit: net < 0 ? ('D' as const) : ('C' as const),
+    };
   });
 
 const remittances: fc.Arbitrary<Remittance835[]> = fc
