@@ -115,7 +115,12 @@ export interface SimLedger {
     remittanceIds: string[];
   }[];
   /** Every stored Idempotency-Key (only answers that created something are stored). */
-  idempotencyKeys: { key: string; operation: 'submitClaim' | 'submitAppeal'; statusCode: number; at: string }[];
+  idempotencyKeys: {
+    key: string;
+    operation: 'submitClaim' | 'submitAppeal';
+    statusCode: number;
+    at: string;
+  }[];
   appeals: {
     appealId: string;
     patientControlNumber: string;

@@ -1,0 +1,7 @@
+/** Every drill, in the order `npm run drill -- all` runs them. */
+import type { Drill } from '../types.js';
+import { eraFlood } from './era-flood.js';
+import { gracefulShutdown } from './graceful-shutdown.js';
+import { workerKill } from './worker-kill.js';
+
+export const DRILLS: readonly Drill[] = [workerKill, eraFlood, gracefulShutdown];
