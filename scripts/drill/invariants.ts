@@ -454,7 +454,7 @@ export async function checkEvents(stack: DrillStack, claims: readonly CreatedCla
 export function checkLogs(stack: DrillStack, opts: { allow?: RegExp } = {}): Invariant {
   const bad = [stack.sim, stack.worker, stack.api]
     .flatMap((p) => p.bad)
-    .filter((b) => !(opts.allow && opts.allow.test(b.line)));
+    .filter((b) => !opts.allow?.test(b.line));
   return {
     name: 'no stack traces or error logs',
     ok: bad.length === 0,

@@ -1,5 +1,5 @@
 /**
- * `npm run drill -- <name>|all [--claims N] [--seed N] [--keep]`: fault drills against the real stack.
+ * `npm run drill -- <name>|all [--claims N] [--seed N] [--short] [--keep]`: fault drills against the real stack.
  * Each drill starts its own stack (embedded Postgres, Temporal dev server on a SQLite file, payer-sim,
  * worker, API, every role its own process, all on 127.0.0.1), creates load through the API, injects its
  * fault, lets the system recover and checks the invariants against Postgres, Temporal and payer-sim.
@@ -12,7 +12,7 @@ import type { DrillResult } from './types.js';
 
 function usage(): never {
   console.log(
-    `usage: npm run drill -- <name>|all [--claims N] [--seed N] [--keep]\n\ndrills:\n${DRILLS.map((d) => `  ${String(d.number).padStart(2)} ${d.name.padEnd(22)} ${d.title}`).join('\n')}`,
+    `usage: npm run drill -- <name>|all [--claims N] [--seed N] [--short] [--keep]\n\ndrills:\n${DRILLS.map((d) => `  ${String(d.number).padStart(2)} ${d.name.padEnd(22)} ${d.title}`).join('\n')}`,
   );
   process.exit(2);
 }
@@ -22,16 +22,18 @@ function parseArgs(argv: string[]) {
   let claims: number | undefined;
   let seed = Date.now() % 100_000;
   let keep = false;
+  let short = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--claims') claims = Number(argv[++i]);
     else if (a === '--seed') seed = Number(argv[++i]);
     else if (a === '--keep') keep = true;
+    else if (a === '--short') short = true;
     else if (a === '--help' || a === '-h') usage();
     else names.push(a);
   }
   if (names.length === 0 || (claims !== undefined && !(Number.isInteger(claims) && claims > 0))) usage();
-  return { names, claims, seed, keep };
+  return { names, claims, seed, keep, short };
 }
 
 const args = parseArgs(process.argv.slice(2));
@@ -41,7 +43,13 @@ const selected = args.names.includes('all')
 const log = (msg: string) => console.log(`${new Date().toISOString().slice(11, 19)} ${msg}`);
 const results: DrillResult[] = [];
 for (const drill of selected) {
-  const result = await drill.run({ claims: args.claims ?? 200, seed: args.seed, keep: args.keep, log });
+  const result = await drill.run({
+    claims: args.claims ?? 200,
+    seed: args.seed,
+    keep: args.keep,
+    short: args.short,
+    log,
+  });
   results.push(result);
   console.log(`\n${formatResult(result, drill.number)}\n`);
 }

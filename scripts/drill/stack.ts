@@ -124,7 +124,7 @@ export class DrillStack {
       {
         ...common,
         ERA_POLL_INTERVAL_SECONDS: String(this.opts.eraPollSeconds ?? 3),
-        PAYER_TIMEOUT_MS: String(this.opts.payerTimeoutMs ?? 5000),
+        PAYER_TIMEOUT_MS: String(this.opts.payerTimeoutMs ?? 10_000),
         ...this.opts.workerEnv,
       },
       join(logDir, 'worker.log'),

@@ -7,6 +7,8 @@ export interface DrillContext {
   claims: number;
   /** Seed of the drill's random choices (kill moments), so a failing run can be replayed. */
   seed: number;
+  /** The CI version: fewer fault rounds and shorter outages, same invariants. */
+  short: boolean;
   /** Keep each drill's data directory and process logs. */
   keep: boolean;
   log: (msg: string) => void;

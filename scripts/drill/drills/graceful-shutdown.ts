@@ -48,7 +48,7 @@ export const gracefulShutdown: Drill = {
         prefix: `G${ctx.seed.toString(36).slice(-4)}`,
         width: 6,
         // Spread the claims over about a minute, so every stop below happens with claims in flight.
-        paceMs: Math.max(100, Math.round((60_000 * 6) / ctx.claims)),
+        paceMs: Math.max(100, Math.round(((ctx.short ? 30_000 : 60_000) * 6) / ctx.claims)),
         onAnswer: (startedAt, answer) => attempts.push({ startedAt, answer }),
       });
       const stops: {
@@ -66,7 +66,7 @@ export const gracefulShutdown: Drill = {
         const exiting = proc.signal(signal, 30_000);
         // Ctrl-C on `npm start` reaches the child twice: SIGINT from the terminal's process group and
         // SIGTERM from the launcher that forwards it. A graceful stop must take the second in its stride.
-        if (then) setTimeout(() => proc.running && process.kill(proc.pid!, then), 50);
+        if (then) setTimeout(() => proc.running && process.kill(proc.pid!, then), 5);
         const exit = await exiting;
         // Give the last answers a moment to land before judging them.
         await sleep(300);
@@ -99,12 +99,14 @@ export const gracefulShutdown: Drill = {
       await sleep(1500);
       await stop(stack.worker, 'SIGTERM');
       await stack.restartWorker();
-      await sleep(1500);
-      await stop(stack.api, 'SIGINT');
-      await stack.restartApi();
-      await sleep(1500);
-      await stop(stack.worker, 'SIGINT');
-      await stack.restartWorker();
+      if (!ctx.short) {
+        await sleep(1500);
+        await stop(stack.api, 'SIGINT');
+        await stack.restartApi();
+        await sleep(1500);
+        await stop(stack.worker, 'SIGINT');
+        await stack.restartWorker();
+      }
       await sleep(1500);
       await stop(stack.api, 'SIGINT', 'SIGTERM');
       await stack.restartApi();
@@ -135,13 +137,15 @@ export const gracefulShutdown: Drill = {
         detail: `${s.exit}, ${s.bad.length} stack-trace/error lines${s.role === 'api' ? `, ${s.cut} in-flight requests cut` : ''}`,
         examples: s.bad.slice(0, 4),
       }));
-      const served5xx = attempts.filter((a) => a.answer.status >= 500);
+      // 503 is what Fastify answers a request that arrives while it closes: the right answer (retry).
+      const served5xx = attempts.filter((a) => a.answer.status >= 500 && a.answer.status !== 503);
+      const closing503 = attempts.filter((a) => a.answer.status === 503).length;
       out.invariants = [
         ...exits,
         {
-          name: 'no 5xx while shutting down',
+          name: 'no 500 while shutting down',
           ok: served5xx.length === 0,
-          detail: `${n(served5xx.length)} answers >= 500 of ${n(attempts.length)}`,
+          detail: `${n(served5xx.length)} answers >= 500 other than 503 of ${n(attempts.length)} (${n(closing503)} were 503 from a closing API, which clients retry)`,
           examples: served5xx.slice(0, 3).map((a) => `${a.answer.status}: ${a.answer.text.slice(0, 200)}`),
         },
         ...(await checkAll(stack, loaded.claims, { logsAllow: /./ })).filter(

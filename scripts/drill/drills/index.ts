@@ -2,6 +2,7 @@
 import type { Drill } from '../types.js';
 import { eraFlood } from './era-flood.js';
 import { gracefulShutdown } from './graceful-shutdown.js';
+import { postgresOutage } from './postgres-outage.js';
 import { workerKill } from './worker-kill.js';
 
-export const DRILLS: readonly Drill[] = [workerKill, eraFlood, gracefulShutdown];
+export const DRILLS: readonly Drill[] = [workerKill, postgresOutage, eraFlood, gracefulShutdown];

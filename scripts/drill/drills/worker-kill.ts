@@ -27,7 +27,8 @@ export const workerKill: Drill = {
       });
       const kills: string[] = [];
       let restartedAt = Date.now();
-      for (let round = 1; round <= 3; round++) {
+      const rounds = ctx.short ? 1 : 3;
+      for (let round = 1; round <= rounds; round++) {
         const waitMs = Math.round(1000 + random() * 6000);
         const downMs = Math.round(2000 + random() * 3000);
         await sleep(waitMs);
@@ -48,7 +49,7 @@ export const workerKill: Drill = {
         ctx.log(`[${this.name}] worker polling again after ${((restartedAt - t) / 1000).toFixed(1)} s`);
       }
       const loaded = await load;
-      out.fault = `worker SIGKILL x3: ${kills.join('; ')}`;
+      out.fault = `worker SIGKILL x${rounds}: ${kills.join('; ')}`;
       out.notes.push(
         `API answers while loading: ${Object.entries(loaded.answers)
           .map(([k, v]) => `${k} x${v}`)
