@@ -1,8 +1,18 @@
-/** Every drill, in the order `npm run drill -- all` runs them. */
+/** Every drill, in the order `npm run drill -- all` runs them (the issue's numbering). */
 import type { Drill } from '../types.js';
+import { concurrentDecisions } from './concurrent-decisions.js';
 import { eraFlood } from './era-flood.js';
 import { gracefulShutdown } from './graceful-shutdown.js';
+import { payerOutage, payerThrottle } from './payer-faults.js';
 import { postgresOutage } from './postgres-outage.js';
 import { workerKill } from './worker-kill.js';
 
-export const DRILLS: readonly Drill[] = [workerKill, postgresOutage, eraFlood, gracefulShutdown];
+export const DRILLS: readonly Drill[] = [
+  workerKill,
+  postgresOutage,
+  payerOutage,
+  payerThrottle,
+  eraFlood,
+  concurrentDecisions,
+  gracefulShutdown,
+];
