@@ -477,3 +477,38 @@ export async function checkAll(
     checkLogs(stack, { allow: opts.logsAllow }),
   ];
 }
+
+/**
+ * Activities still marked started by a worker that no longer exists (started before `since`): Temporal
+ * only hands them out again when their start-to-close (or heartbeat) timeout expires. Evidence for how
+ * long a crash stalls the claims. Looks at most `limit` running workflows.
+ */
+export async function orphanedActivities(
+  stack: DrillStack,
+  since: number,
+  limit = 60,
+): Promise<{ workflows: number; activities: { type: string; workflowId: string; startedAgoMs: number }[] }> {
+  const found: { type: string; workflowId: string; startedAgoMs: number }[] = [];
+  let workflows = 0;
+  const query = `TaskQueue = '${stack.taskQueue}' AND ExecutionStatus = 'Running'`;
+  for await (const wf of stack.client.workflow.list({ query })) {
+    if (++workflows > limit) break;
+    const d = await stack.client.workflowService
+      .describeWorkflowExecution({
+        namespace: 'default',
+        execution: { workflowId: wf.workflowId, runId: wf.runId },
+      })
+      .catch(() => undefined);
+    for (const a of d?.pendingActivities ?? []) {
+      const started = Number(a.lastStartedTime?.seconds ?? 0) * 1000;
+      // PENDING_ACTIVITY_STATE_STARTED = 2
+      if (a.state === 2 && started > 0 && started < since)
+        found.push({
+          type: a.activityType?.name ?? '?',
+          workflowId: wf.workflowId,
+          startedAgoMs: Date.now() - started,
+        });
+    }
+  }
+  return { workflows: Math.min(workflows, limit), activities: found };
+}

@@ -4,7 +4,7 @@
  * activity tasks to the new worker; retried activities must not submit a claim twice or post money
  * twice.
  */
-import { checkAll, waitSettled } from '../invariants.js';
+import { checkAll, orphanedActivities, waitSettled } from '../invariants.js';
 import { submitClaims } from '../load.js';
 import { withStack } from '../run.js';
 import type { Drill } from '../types.js';
@@ -48,6 +48,10 @@ export const workerKill: Drill = {
         restartedAt = Date.now();
         ctx.log(`[${this.name}] worker polling again after ${((restartedAt - t) / 1000).toFixed(1)} s`);
       }
+      // What the last dead worker left started: Temporal re-dispatches those only at their timeout.
+      const orphans = await orphanedActivities(stack, restartedAt);
+      const byType: Record<string, number> = {};
+      for (const a of orphans.activities) byType[a.type] = (byType[a.type] ?? 0) + 1;
       const loaded = await load;
       out.fault = `worker SIGKILL x${rounds}: ${kills.join('; ')}`;
       out.notes.push(
