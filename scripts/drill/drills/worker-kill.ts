@@ -61,11 +61,17 @@ export const workerKill: Drill = {
       );
       if (loaded.failed.length > 0)
         out.notes.push(`${loaded.failed.length} claims never accepted by the API`);
+      const oldest = Math.max(0, ...orphans.activities.map((a) => a.startedAgoMs));
+      out.notes.push(
+        `activities the last killed worker had started, which Temporal hands to the new worker only when their start-to-close timeout expires: ${
+          Object.entries(byType)
+            .map(([t, k]) => `${k}x ${t}`)
+            .join(', ') || 'none'
+        } (in ${orphans.workflows} running workflows; oldest started ${(oldest / 1000).toFixed(0)} s before the check)`,
+      );
       await waitSettled(stack, loaded.claims, 120_000 + ctx.claims * 1000, ctx.log);
       // Recovery counts from the last restart (the worker polling again) to every claim settled.
       out.recoveryMs = Date.now() - restartedAt;
-      // The worker was killed on purpose; a kill prints nothing, but the workflow tasks it held time out
-      // and Temporal logs nothing to our processes either. Any stack trace is a finding.
       out.invariants = await checkAll(stack, loaded.claims);
       if (loaded.failed.length > 0)
         out.invariants.unshift({
