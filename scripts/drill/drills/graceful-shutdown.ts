@@ -90,7 +90,7 @@ export const gracefulShutdown: Drill = {
           bad,
         });
         ctx.log(
-          `[${this.name}] ${proc.role} ${signal}: ${stops.at(-1)!.exit}, ${bad.length} bad lines, ${cut} requests cut`,
+          `[${this.name}] ${proc.role} ${stops.at(-1)!.signal}: ${stops.at(-1)!.exit}, ${bad.length} bad lines, ${cut} requests cut`,
         );
       };
       await sleep(2000);
