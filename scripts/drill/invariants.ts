@@ -4,7 +4,7 @@
  * payer-sim's own ledger (what the payer received and what it paid in its 835 files).
  */
 import { sql } from 'kysely';
-import { checksumOf, payerIdOf } from '../../db/era.js';
+import { checksumOf, payerIdOf } from '../../db/remittances.js';
 import { type ClaimStatus, isTerminal } from '../../domain/claim-status.js';
 import { parse835, type Remittance835 } from '../../domain/x12/index.js';
 import type { SimLedger } from '../../payer-sim/simulator.js';
