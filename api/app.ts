@@ -12,6 +12,7 @@ import { registerGuards, requestIdOf } from './plugins/guards.js';
 import { registerIdempotency } from './plugins/idempotency.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { registerProblems } from './plugins/problems.js';
+import { registerStrictBody } from './plugins/strict-body.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { claimRoutes } from './routes/claims.js';
 import { decisionRoutes } from './routes/decisions.js';
@@ -36,7 +37,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     loggerInstance: deps.log,
     bodyLimit: deps.config.api.bodyLimitBytes,
     genReqId: (req) => requestIdOf(req.headers['x-request-id']),
-    // Unknown fields are an error, not silently dropped.
+    // Unknown fields are an error, not silently dropped. Coercion is for query strings and path
+    // parameters (text by nature); bodies are type-checked before it (plugins/strict-body.ts).
     ajv: { customOptions: { removeAdditional: false, allErrors: true, coerceTypes: 'array' } },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
@@ -50,6 +52,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerProblems(app);
   // CONSOLE HOOK (sessions): cookies are parsed before the rate limit (keyed per session) and auth.
   await app.register(cookie);
+  registerStrictBody(app);
   await registerGuards(app, deps);
   registerAuth(app, deps.db, { ...DEFAULT_SESSION_LIMITS, ...deps.sessions });
   registerIdempotency(app, deps.db);

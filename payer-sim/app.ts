@@ -122,6 +122,14 @@ export const payerSimPlugin: FastifyPluginAsyncTypebox<PayerSimPluginOptions> = 
 
   app.get('/health', async () => ({ status: 'ok' }));
 
+  // How many requests per Idempotency-Key reached a handler (retries and replays included), in memory
+  // only: with the stored keys it shows a client that retried N times and filed once.
+  const receivedByKey = new Map<string, number>();
+  const received = {
+    counts: () => Object.fromEntries(receivedByKey),
+    reset: () => receivedByKey.clear(),
+  };
+
   let faults: ReturnType<typeof registerFaults> | undefined;
   await app.register(
     async (scope) => {
@@ -132,6 +140,12 @@ export const payerSimPlugin: FastifyPluginAsyncTypebox<PayerSimPluginOptions> = 
         now: config.now,
         random: config.faultSeed === undefined ? Math.random : seededRandom(config.faultSeed),
         shutdown: shutdown.signal,
+      });
+
+      scope.addHook('preHandler', async (request) => {
+        const key = request.headers['idempotency-key'];
+        if (request.method === 'POST' && typeof key === 'string')
+          receivedByKey.set(key, (receivedByKey.get(key) ?? 0) + 1);
       });
 
       v1.post(
@@ -272,12 +286,15 @@ export const payerSimPlugin: FastifyPluginAsyncTypebox<PayerSimPluginOptions> = 
 
       control.get('/stats', async () => sim.stats());
 
+      control.get('/ledger', async () => ({ ...sim.ledger(), requestsByIdempotencyKey: received.counts() }));
+
       control.get('/scenarios', async () => ({ rules, defaultMix: DEFAULT_MIX }));
 
       control.post('/reset', async () => {
         sim.reset();
         Object.assign(controls, structuredClone(config.controls));
         faults?.reset();
+        received.reset();
         return { status: 'reset' };
       });
     },

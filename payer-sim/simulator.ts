@@ -101,6 +101,43 @@ export interface SimClaimView {
   events: { at: string; event: string; detail?: string }[];
 }
 
+/** `GET /sim/ledger`: what the payer received and produced (no PHI). */
+export interface SimLedger {
+  claims: {
+    payerId: string;
+    patientControlNumber: string;
+    /** Distinct submissions (each new Idempotency-Key); replays of a key do not count. */
+    submissions: number;
+    rejectedSubmissions: number;
+    /** Second originals of a claim already on file (a client that filed twice with new keys). */
+    duplicateSubmissions: number;
+    voided: boolean;
+    payerClaimNumbers: string[];
+    remittanceIds: string[];
+  }[];
+  /** Every stored Idempotency-Key (only answers that created something are stored). */
+  idempotencyKeys: {
+    key: string;
+    operation: 'submitClaim' | 'submitAppeal';
+    statusCode: number;
+    at: string;
+  }[];
+  appeals: {
+    appealId: string;
+    patientControlNumber: string;
+    payerClaimNumber: string;
+    level: number;
+    status: string;
+  }[];
+  remittances: {
+    id: string;
+    payerId: string;
+    producedAt: string;
+    traceNumbers: string[];
+    patientControlNumbers: string[];
+  }[];
+}
+
 const DUPLICATE_SCENARIO: SelectedScenario = {
   name: 'duplicate-submission',
   outcome: { kind: 'denied', group: 'OA', reason: '18', scope: 'claim', claimStatus: '4' },
@@ -589,6 +626,49 @@ export class PayerSimulator {
       view.patientResponsibilityCents = payment.patientResponsibilityCents;
     }
     return view;
+  }
+
+  /**
+   * GET /sim/ledger: everything the payer received and produced, without PHI, so a test or a fault drill
+   * can prove from the payer's side that nothing was filed twice: per claim the submission counters and
+   * payer claim numbers, every stored Idempotency-Key with its operation, every appeal, and every 835
+   * file with its trace numbers and patient control numbers. Read-only (it only catches up on due work,
+   * as every request does).
+   */
+  ledger(): SimLedger {
+    this.advance(this.deps.now());
+    return {
+      claims: Object.values(this.state.claims).map((c) => ({
+        payerId: c.payerId,
+        patientControlNumber: c.patientControlNumber,
+        submissions: c.submissions,
+        rejectedSubmissions: c.rejectedSubmissions,
+        duplicateSubmissions: c.duplicateSubmissions,
+        voided: c.voided,
+        payerClaimNumbers: [...c.payerClaimNumbers],
+        remittanceIds: [...c.remittanceIds],
+      })),
+      idempotencyKeys: Object.entries(this.state.idempotency).map(([key, r]) => ({
+        key,
+        operation: r.operation,
+        statusCode: r.statusCode,
+        at: r.at,
+      })),
+      appeals: Object.values(this.state.appeals).map((a) => ({
+        appealId: a.appealId,
+        patientControlNumber: a.patientControlNumber,
+        payerClaimNumber: a.payerClaimNumber,
+        level: a.level,
+        status: a.status,
+      })),
+      remittances: this.state.remittances.map((f) => ({
+        id: f.id,
+        payerId: f.payerId,
+        producedAt: f.producedAt,
+        traceNumbers: [...f.traceNumbers],
+        patientControlNumbers: [...f.patientControlNumbers],
+      })),
+    };
   }
 
   /** GET /sim/stats: counters for demos and benchmarks. */

@@ -40,6 +40,7 @@ const DEFAULT_ERRORS: Record<number, string> = {
   422: 'this Idempotency-Key was already used for a different request',
   429: 'the key’s rate limit is exceeded',
   500: 'an unexpected error (the answer names the request id, never internals)',
+  503: 'Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds',
 };
 
 /** The error statuses a route can answer from what it declares and what the plugins do to it. */
@@ -49,7 +50,8 @@ function errorStatuses(
   config: { roles?: unknown; idempotent?: boolean; ranges?: unknown },
 ) {
   const statuses = [429, 500];
-  if (config.roles !== 'public') statuses.push(401, 403, 404);
+  // Every non-public route reads the API key from Postgres, so every one can meet a database outage.
+  if (config.roles !== 'public') statuses.push(401, 403, 404, 503);
   if (schema.body || schema.querystring || schema.params || schema.headers || config.idempotent)
     statuses.push(400);
   if (BODY_METHODS.has(method)) statuses.push(400, 413, 415);

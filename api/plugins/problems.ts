@@ -6,6 +6,7 @@
 import type { FastifyError, FastifyReply } from 'fastify';
 import { PROBLEM_MEDIA_TYPE } from '../schemas/common.js';
 import type { App } from '../types.js';
+import { isDependencyUnavailable, RETRY_AFTER_SECONDS } from './unavailable.js';
 
 export interface FieldError {
   /** JSON pointer-ish path of the offending field, e.g. `lines/0/chargeCents`, or an X12 segment. */
@@ -114,6 +115,20 @@ export function registerProblems(app: App): void {
     // Only the error's name, code, message and stack: driver errors carry the offending values in other
     // fields (pg's `detail`), and those may be PHI.
     const code = (err as { code?: unknown }).code;
+    if (isDependencyUnavailable(err)) {
+      // Postgres or Temporal is down or read-only: nothing is wrong with the request, send it again.
+      req.log.warn({ err: { type: err.name, code, message: err.message } }, 'dependency unavailable');
+      reply.header('retry-after', String(RETRY_AFTER_SECONDS));
+      return sendProblem(
+        reply,
+        new Problem(
+          503,
+          'Service Unavailable',
+          `a service the API depends on is unavailable; retry after ${RETRY_AFTER_SECONDS} s (request ${req.id})`,
+        ),
+        req.url,
+      );
+    }
     req.log.error(
       { err: { type: err.name, code, message: err.message, stack: err.stack } },
       'request failed',
