@@ -13,6 +13,7 @@ import { migrateToLatest } from '../db/migrate.js';
 import { createDb } from '../db/pool.js';
 import { DEMO_KEYS, seedDemoKeys, seedReferenceData } from '../db/seed.js';
 import { demoClaims } from './demo-claims.js';
+import { devPayloadKeyEnv } from './infra/dev-keys.js';
 import { startEmbeddedPostgres } from './infra/postgres.js';
 import { startDevServer } from './infra/temporal.js';
 import { installTemporalCli, REPO_ROOT } from './infra/tools.js';
@@ -137,6 +138,7 @@ async function main(): Promise<void> {
   }
 
   const common = {
+    ...devPayloadKeyEnv(config, dataDir, log),
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: temporalAddress,
     PAYER_API_URL: config.payer.baseUrl,

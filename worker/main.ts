@@ -2,13 +2,14 @@
  * The worker process: claims workflows and activities on one task queue, the ERA pull schedule, and a
  * graceful shutdown on SIGINT/SIGTERM (in-flight activities finish, then the process exits).
  */
-import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createHttpPayerGateway } from '../activities/payer/http-gateway.js';
-import { loadConfig } from '../config/index.js';
+import { loadConfig, requirePayloadKeys } from '../config/index.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createDb } from '../db/pool.js';
 import { createLogger } from '../logging/logger.js';
+import { createDataConverter } from '../temporal/codec.js';
+import { connectClient, connectionOptions, createTemporalClient } from '../temporal/connection.js';
 import { installRuntime } from './runtime.js';
 import { ensureEraPollSchedule } from './schedules.js';
 import { createClaimsWorker } from './worker.js';
@@ -22,11 +23,14 @@ if (!config.databaseUrl || !config.temporal.address) {
   process.exit(1);
 }
 
+// Before any connection: without a payload key, claim payloads would reach Temporal in plain text.
+const payloadKeys = requirePayloadKeys(config);
 const db = createDb(config.databaseUrl);
 await migrateToLatest(db);
-const connection = await NativeConnection.connect({ address: config.temporal.address });
-const clientConnection = await Connection.connect({ address: config.temporal.address });
-const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+const endpoint = { address: config.temporal.address, security: config.temporalSecurity };
+const connection = await NativeConnection.connect(connectionOptions(endpoint));
+const clientConnection = await connectClient(endpoint);
+const client = createTemporalClient(clientConnection, config.temporal.namespace, payloadKeys);
 const worker = await createClaimsWorker({
   connection,
   namespace: config.temporal.namespace,
@@ -40,6 +44,7 @@ const worker = await createClaimsWorker({
   }),
   client,
   log,
+  dataConverter: createDataConverter(payloadKeys),
 });
 await ensureEraPollSchedule(client, {
   taskQueue: config.temporal.taskQueue,
