@@ -27,7 +27,7 @@ const b64 = (s: string) => Buffer.from(s, 'base64').toString('latin1');
 
 function collect(node: unknown, path: string, out: RawPayload[]): void {
   if (Array.isArray(node)) {
-    node.forEach((v, i) => collect(v, `${path}[${i}]`, out));
+    for (const [i, v] of node.entries()) collect(v, `${path}[${i}]`, out);
     return;
   }
   if (!node || typeof node !== 'object') return;
