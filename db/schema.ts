@@ -264,6 +264,10 @@ export interface ClaimEventsTable {
   reason: string | null;
   data: ColumnType<unknown, string | undefined, never>;
   request_id: string | null;
+  /** The hash of the claim's previous event (empty for its first): the audit chain. */
+  prev_hash: ColumnType<Buffer, Buffer, never>;
+  /** This event's hash (`claim_event_hash` over prev_hash and the canonical encoding of the row). */
+  hash: ColumnType<Buffer, Buffer, never>;
 }
 
 export interface ApiKeysTable {
