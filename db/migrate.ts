@@ -4,6 +4,7 @@ import * as apiKeys from './migrations/2026-11-30-002-api-keys.js';
 import * as apiIndexes from './migrations/2026-11-30-003-api-indexes.js';
 import * as intakeReconciliation from './migrations/2026-11-30-004-intake-reconciliation.js';
 import * as auditChain from './migrations/2026-12-02-005-audit-chain.js';
+import * as rowLevelSecurity from './migrations/2026-12-02-006-row-level-security.js';
 
 /**
  * Migrations are listed in code rather than read from a folder so that the same list works under tsx,
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-30-003-api-indexes': apiIndexes,
   '2026-11-30-004-intake-reconciliation': intakeReconciliation,
   '2026-12-02-005-audit-chain': auditChain,
+  '2026-12-02-006-row-level-security': rowLevelSecurity,
 };
 
 class CodeMigrationProvider implements MigrationProvider {

@@ -1,0 +1,55 @@
+/**
+ * The practice scope of a database transaction, which the row-level security policies read
+ * (migration 2026-12-02-006): the API runs each caller's queries inside `withPracticeScope` on a role
+ * that RLS binds, so a query that forgot its `where practice_id` still sees only the caller's rows.
+ * The settings are transaction-local (`set_config(..., true)`): a pooled connection never carries one
+ * caller's scope into the next caller's transaction.
+ */
+import { type Kysely, sql, type Transaction } from 'kysely';
+import type { Database } from './schema.js';
+
+/** A Postgres text[] literal of the ids, quoted so no id can break out of its element. */
+function textArrayLiteral(ids: readonly string[]): string {
+  return `{${ids.map((id) => `"${id.replace(/["\\]/g, '\\$&')}"`).join(',')}}`;
+}
+
+/** Runs `fn` in a transaction that sees (and may write) the rows of `practiceIds` only. */
+export async function withPracticeScope<T>(
+  db: Kysely<Database>,
+  practiceIds: readonly string[],
+  fn: (trx: Transaction<Database>) => Promise<T>,
+): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select set_config('app.practice_ids', ${textArrayLiteral(practiceIds)}, true)`.execute(trx);
+    return fn(trx);
+  });
+}
+
+/**
+ * Runs `fn` in a transaction with the installation operator's scope: every practice, payer defaults
+ * and practice-less remittances. Only for callers whose role is `operator`.
+ */
+export async function withOperatorScope<T>(
+  db: Kysely<Database>,
+  fn: (trx: Transaction<Database>) => Promise<T>,
+): Promise<T> {
+  return db.transaction().execute(async (trx) => {
+    await sql`select set_config('app.operator', 'on', true)`.execute(trx);
+    return fn(trx);
+  });
+}
+
+/**
+ * Grants a login role what the API needs on every table, sequence and function of the schema (run by
+ * the owner after migrating; tests create their API role with it). The role must not be a superuser,
+ * nor own the tables, nor have BYPASSRLS: then row-level security binds it.
+ */
+export async function grantApiRole(db: Kysely<Database>, role: string): Promise<void> {
+  const r = sql.id(role);
+  await sql`grant usage on schema public to ${r}`.execute(db);
+  await sql`grant select, insert, update on all tables in schema public to ${r}`.execute(db);
+  // The API never deletes audit or money rows; idempotency keys expire, so it may delete those.
+  await sql`grant delete on idempotency_keys to ${r}`.execute(db);
+  await sql`grant usage, select on all sequences in schema public to ${r}`.execute(db);
+  await sql`grant execute on all functions in schema public to ${r}`.execute(db);
+}
