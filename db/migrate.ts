@@ -5,6 +5,7 @@ import * as apiIndexes from './migrations/2026-11-30-003-api-indexes.js';
 import * as intakeReconciliation from './migrations/2026-11-30-004-intake-reconciliation.js';
 import * as auditChain from './migrations/2026-12-02-005-audit-chain.js';
 import * as rowLevelSecurity from './migrations/2026-12-02-006-row-level-security.js';
+import * as webhookRedelivery from './migrations/2026-12-02-007-webhook-redelivery.js';
 
 /**
  * Migrations are listed in code rather than read from a folder so that the same list works under tsx,
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-30-004-intake-reconciliation': intakeReconciliation,
   '2026-12-02-005-audit-chain': auditChain,
   '2026-12-02-006-row-level-security': rowLevelSecurity,
+  '2026-12-02-007-webhook-redelivery': webhookRedelivery,
 };
 
 class CodeMigrationProvider implements MigrationProvider {

@@ -249,6 +249,7 @@ export interface NotificationsTable {
   last_error: string | null;
   created_at: CreatedAt;
   delivered_at: Timestamp | null;
+  last_attempt_at: ColumnType<Date | null, never, Date | null>;
 }
 
 export interface ClaimEventsTable {
