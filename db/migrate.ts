@@ -6,6 +6,7 @@ import * as intakeReconciliation from './migrations/2026-11-30-004-intake-reconc
 import * as auditChain from './migrations/2026-12-02-005-audit-chain.js';
 import * as rowLevelSecurity from './migrations/2026-12-02-006-row-level-security.js';
 import * as webhookRedelivery from './migrations/2026-12-02-007-webhook-redelivery.js';
+import * as codecAccessLog from './migrations/2026-12-02-008-codec-access-log.js';
 
 /**
  * Migrations are listed in code rather than read from a folder so that the same list works under tsx,
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-02-005-audit-chain': auditChain,
   '2026-12-02-006-row-level-security': rowLevelSecurity,
   '2026-12-02-007-webhook-redelivery': webhookRedelivery,
+  '2026-12-02-008-codec-access-log': codecAccessLog,
 };
 
 class CodeMigrationProvider implements MigrationProvider {

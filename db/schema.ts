@@ -312,8 +312,21 @@ export interface RuleChangesTable {
   at: CreatedAt;
 }
 
+export interface CodecAccessLogTable {
+  id: Generated<string>;
+  at: CreatedAt;
+  user_id: string;
+  role: string;
+  practice_id: string | null;
+  workflow_id: string;
+  payload_count: number;
+  allowed: boolean;
+  request_id: string | null;
+}
+
 export interface Database {
   api_keys: ApiKeysTable;
+  codec_access_log: CodecAccessLogTable;
   practices: PracticesTable;
   payers: PayersTable;
   payer_rules: PayerRulesTable;

@@ -5,7 +5,10 @@
  * The settings are transaction-local (`set_config(..., true)`): a pooled connection never carries one
  * caller's scope into the next caller's transaction.
  */
-import { type Kysely, sql, type Transaction } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+// Installs the type parsers (bigint cents as numbers, dates as strings) on pg for this pool too.
+import './pool.js';
 import type { Database } from './schema.js';
 
 /** A Postgres text[] literal of the ids, quoted so no id can break out of its element. */
@@ -52,4 +55,41 @@ export async function grantApiRole(db: Kysely<Database>, role: string): Promise<
   await sql`grant delete on idempotency_keys to ${r}`.execute(db);
   await sql`grant usage, select on all sequences in schema public to ${r}`.execute(db);
   await sql`grant execute on all functions in schema public to ${r}`.execute(db);
+}
+
+/** Whose rows a connection may see: some practices, or the installation operator (every practice). */
+export type PracticeScope = { practiceIds: readonly string[] } | { operator: true };
+
+/**
+ * A kysely instance for the API's own role, on which row-level security binds: every time a query or
+ * transaction takes a connection from the pool, the connection is set to the scope `currentScope()`
+ * answers at that moment (the caller of the request being served), or to no practice at all when
+ * there is none. So a query issued outside any request, or one that forgot its `where practice_id`,
+ * sees nothing beyond the caller's practices. The caller owns the instance and must `destroy()` it.
+ */
+export function createScopedDb(
+  connectionString: string,
+  currentScope: () => PracticeScope | undefined,
+  opts: { max?: number; onIdleError?: (err: Error) => void } = {},
+): Kysely<Database> {
+  const pool = new pg.Pool({ connectionString, max: opts.max ?? 10 });
+  pool.on('error', (err) => opts.onIdleError?.(err));
+  return new Kysely<Database>({
+    dialect: new PostgresDialect({
+      pool,
+      onReserveConnection: async (connection) => {
+        const scope = currentScope();
+        const practiceIds = scope && 'practiceIds' in scope ? textArrayLiteral(scope.practiceIds) : '{}';
+        const operator = scope && 'operator' in scope ? 'on' : '';
+        // Session-level (not transaction-local): it must also cover single statements outside a
+        // transaction, and it is rewritten at every reservation, so no caller inherits another's scope.
+        await connection.executeQuery(
+          CompiledQuery.raw(
+            "select set_config('app.practice_ids', $1, false), set_config('app.operator', $2, false)",
+            [practiceIds, operator],
+          ),
+        );
+      },
+    }),
+  });
 }

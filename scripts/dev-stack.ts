@@ -102,6 +102,8 @@ async function main(): Promise<void> {
         uiPort: 8233,
         dbFile: join(dataDir, 'temporal.db'),
         namespace: config.temporal.namespace,
+        // The UI decodes encrypted payloads through the API's codec server (supervisors and admins).
+        uiCodecEndpoint: `http://127.0.0.1:${config.api.port}/codec`,
         log,
       });
       stops.push(() => temporal.stop());
@@ -129,7 +131,14 @@ async function main(): Promise<void> {
           searchAttributes: Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) =>
             defineSearchAttributeKey(name, types[type]),
           ),
-          extraArgs: ['--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL'],
+          extraArgs: [
+            '--sqlite-pragma',
+            'journal_mode=WAL',
+            '--sqlite-pragma',
+            'synchronous=NORMAL',
+            '--ui-codec-endpoint',
+            `http://127.0.0.1:${config.api.port}/codec`,
+          ],
         },
       });
       stops.push(() => env.teardown());

@@ -3,12 +3,19 @@
  * tables. Without the practice setting it sees nothing; with it, only its practices' rows (plus the
  * payer defaults, read-only); practice-less remittances are the operator's alone.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { insertClaim } from '../../db/claims.js';
 import { createDb, type Db } from '../../db/pool.js';
-import { grantApiRole, withOperatorScope, withPracticeScope } from '../../db/tenancy.js';
+import {
+  createScopedDb,
+  grantApiRole,
+  type PracticeScope,
+  withOperatorScope,
+  withPracticeScope,
+} from '../../db/tenancy.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 
 let tdb: TestDatabase;
@@ -154,5 +161,27 @@ describe('row-level security on the API role', () => {
       trx.selectFrom('unmatched_claim_payments').select('id').execute(),
     );
     expect(asOperator).toHaveLength(1);
+  });
+
+  it('the API connection takes the scope of the request it serves, and none outside a request', async () => {
+    const requests = new AsyncLocalStorage<PracticeScope>();
+    const scoped = createScopedDb(
+      tdb.url.replace(/\/\/[^@]*@/, `//${role}:api-test@`),
+      () => requests.getStore(),
+      {
+        max: 1,
+      },
+    );
+    try {
+      const claims = () => scoped.selectFrom('claims').select('practice_id').execute();
+      expect(await claims()).toEqual([]);
+      const lakeside = await requests.run({ practiceIds: ['lakeside-ortho'] }, claims);
+      expect(lakeside).toEqual([{ practice_id: 'lakeside-ortho' }]);
+      // The same pooled connection, next request without a scope: nothing again.
+      expect(await claims()).toEqual([]);
+      expect(await requests.run({ operator: true }, claims)).toHaveLength(3);
+    } finally {
+      await scoped.destroy();
+    }
   });
 });
