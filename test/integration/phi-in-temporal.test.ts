@@ -91,6 +91,11 @@ describe('no PHI reaches the Temporal server', () => {
       }
     }
     expect(leaks).toEqual([]);
+    // The claim's own payloads name their workflow, which the codec server authorises decodes by.
+    const own = (await rawHistory(stack.connection, claim.workflowId)).payloads.filter(
+      (p) => !isSearchAttribute(p),
+    );
+    expect(new Set(own.map((p) => p.workflowId))).toEqual(new Set([claim.workflowId]));
     expect(sealed).toBeGreaterThan(20);
     // The search attributes the supervisors query by are still there, in plain text, and PHI-free.
     const desc = await stack.client.workflow.getHandle(claim.workflowId).describe();

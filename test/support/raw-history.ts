@@ -13,6 +13,8 @@ export interface RawPayload {
   path: string;
   encoding: string;
   keyId: string | undefined;
+  /** The owning workflow recorded at sealing (the codec server authorises by its practice). */
+  workflowId: string | undefined;
   text: string;
 }
 
@@ -38,6 +40,7 @@ function collect(node: unknown, path: string, out: RawPayload[]): void {
       path,
       encoding: b64(metadata.encoding),
       keyId: metadata['encryption-key-id'] ? b64(metadata['encryption-key-id']) : undefined,
+      workflowId: metadata['encryption-workflow-id'] ? b64(metadata['encryption-workflow-id']) : undefined,
       text: [typeof o.data === 'string' ? b64(o.data) : '', ...Object.values(metadata).map(b64)].join('\n'),
     });
     return;

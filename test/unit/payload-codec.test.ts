@@ -3,7 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, requirePayloadKeys } from '../../config/index.js';
-import { AesGcmPayloadCodec, ENCRYPTED_ENCODING, KEY_ID_METADATA } from '../../temporal/codec.js';
+import {
+  AesGcmPayloadCodec,
+  ENCRYPTED_ENCODING,
+  KEY_ID_METADATA,
+  sealedWorkflowId,
+  WORKFLOW_ID_METADATA,
+} from '../../temporal/codec.js';
 
 const k = () => randomBytes(32);
 const text = (b: Uint8Array | null | undefined) => Buffer.from(b ?? []).toString();
@@ -81,5 +87,26 @@ describe('payload keys from configuration', () => {
     expect(c.temporalSecurity.apiKey).toBe('secret');
     expect(c.temporalSecurity.tls?.serverRootCACertificate).toBeInstanceOf(Buffer);
     expect(loadConfig({}).temporalSecurity.tls).toBeUndefined();
+  });
+});
+
+describe('workflow binding of sealed payloads', () => {
+  const a = { id: 'a', key: k() };
+  const codec = new AesGcmPayloadCodec({ activeKeyId: 'a', keys: [a] });
+  const payload = defaultPayloadConverter.toPayload({ note: 'x' });
+  const context = { type: 'workflow' as const, namespace: 'default', workflowId: 'claim-sunrise-fp-C1' };
+
+  it('records the owning workflow, and a payload moved to another workflow id fails to open', async () => {
+    const [sealed] = await codec.encode([payload], context);
+    expect(sealedWorkflowId(sealed!)).toBe('claim-sunrise-fp-C1');
+    expect(defaultPayloadConverter.fromPayload((await codec.decode([sealed!]))[0]!)).toEqual({ note: 'x' });
+    const moved = {
+      ...sealed!,
+      metadata: {
+        ...sealed!.metadata,
+        [WORKFLOW_ID_METADATA]: new TextEncoder().encode('claim-lakeside-ortho-C1'),
+      },
+    };
+    await expect(codec.decode([moved])).rejects.toThrow(/authentication/);
   });
 });
