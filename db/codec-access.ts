@@ -2,6 +2,7 @@
  * The codec server's access log: one row per decode request (granted or refused), read by admins of
  * the practice the workflow belongs to.
  */
+import { sql } from 'kysely';
 import type { Db } from './pool.js';
 
 /** One decode request as the codec server saw it. */
@@ -45,4 +46,28 @@ export async function listCodecAccess(
     .orderBy('id', 'desc')
     .limit(limit + 1)
     .execute();
+}
+
+/**
+ * The practice a workflow belongs to, from the claims table: a claim's own workflow
+ * (`claim-<practice>-<claim>`) or its patient-balance child. Never parsed out of the id alone, since
+ * practice and claim ids may both contain dashes: each practice whose id prefixes the rest is tried
+ * against the claims' (practice, claim id) unique index. Undefined for workflows of no practice (ERA
+ * pulls, rule rollouts) and unknown ids.
+ */
+export async function practiceOfWorkflow(db: Db, workflowId: string): Promise<string | undefined> {
+  const prefix = ['claim-', 'patient-balance-'].find((p) => workflowId.startsWith(p));
+  if (!prefix) return undefined;
+  const rest = workflowId.slice(prefix.length);
+  const row = await db
+    .selectFrom('practices as p')
+    .innerJoin('claims as c', (j) =>
+      j
+        .onRef('c.practice_id', '=', 'p.id')
+        .on('c.claim_id', '=', sql<string>`substr(${rest}, length(p.id) + 2)`),
+    )
+    .select('c.practice_id')
+    .where(sql<boolean>`left(${rest}, length(p.id) + 1) = p.id || '-'`)
+    .executeTakeFirst();
+  return row?.practice_id;
 }
