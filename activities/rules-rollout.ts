@@ -3,10 +3,9 @@
  * reload its rules. The signal is idempotent for the claim (it just reloads), so a retried page is
  * harmless.
  */
-import { WorkflowNotFoundError } from '@temporalio/client';
 import { openClaimsOfPayer } from '../db/claims.js';
 import { setSignalledClaims } from '../db/payer-rules.js';
-import { payerRulesChangedSignal } from '../workflows/messages.js';
+import { tellRulesChanged } from '../temporal/claim-client.js';
 import type { ActivityDeps } from './deps.js';
 
 export function createRulesRolloutActivities({ db, temporal }: ActivityDeps) {
@@ -21,13 +20,8 @@ export function createRulesRolloutActivities({ db, temporal }: ActivityDeps) {
       const page = await openClaimsOfPayer(db, input);
       let signalled = 0;
       for (const claim of page) {
-        try {
-          await temporal.workflow.getHandle(claim.workflow_id).signal(payerRulesChangedSignal);
-          signalled++;
-        } catch (err) {
-          // A claim whose run closed since the page was read has nothing to reload.
-          if (!(err instanceof WorkflowNotFoundError)) throw err;
-        }
+        // A claim whose run closed since the page was read has nothing to reload.
+        if (await tellRulesChanged(temporal, claim.workflow_id)) signalled++;
       }
       return { signalled, lastId: page.length === input.limit ? page[page.length - 1]!.id : undefined };
     },

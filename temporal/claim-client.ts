@@ -4,19 +4,22 @@
  * Both start the run from the claim's Postgres row, so the workflow id, the initial search attributes
  * and the id policies are written once. Client-side code only; nothing here is bundled into workflows.
  */
-import { type Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
 import type { ClaimRef } from '../domain/claim.js';
 import type { ClaimStatus } from '../domain/claim-status.js';
 import type { Cents } from '../domain/money.js';
 import type { RemittanceSummary } from '../domain/remittance.js';
-import type { ClaimWorkflowInput, claimWorkflow } from '../workflows/claim.js';
-import { claimWorkflowId } from '../workflows/ids.js';
-import { remittanceReceivedSignal } from '../workflows/messages.js';
+import { CLAIM_WORKFLOW_TYPE, claimWorkflowId } from '../workflows/ids.js';
+import {
+  type ClaimStartInput,
+  payerRulesChangedSignal,
+  remittanceReceivedSignal,
+} from '../workflows/messages.js';
 import * as sa from '../workflows/search-attributes.js';
 
-/** The registered workflow type of `claimWorkflow` (its function name); typed by the import above. */
-const CLAIM_WORKFLOW_TYPE = 'claimWorkflow' satisfies (typeof claimWorkflow)['name'];
+/** The claim workflow as a client sees it: started from a `ClaimStartInput`, never from its code. */
+type ClaimRun = (input: ClaimStartInput) => Promise<unknown>;
 
 /** What a claim's run starts from: its reference and where its Postgres row stands. */
 export interface ClaimStart {
@@ -26,7 +29,7 @@ export interface ClaimStart {
 }
 
 /** The state a reopened claim resumes from (read from Postgres by the caller). */
-export type ClaimResume = Extract<NonNullable<ClaimWorkflowInput['resume']>, { fromRow: unknown }>['fromRow'];
+export type ClaimResume = NonNullable<ClaimStartInput['resume']>['fromRow'];
 
 /**
  * The search attributes a run starts with; the workflow upserts them as it moves. Ids and amounts only:
@@ -49,7 +52,7 @@ export function initialSearchAttributes(start: ClaimStart): SearchAttributePair[
  */
 export async function startClaim(client: Client, taskQueue: string, start: ClaimStart): Promise<void> {
   try {
-    await client.workflow.start<typeof claimWorkflow>(CLAIM_WORKFLOW_TYPE, {
+    await client.workflow.start<ClaimRun>(CLAIM_WORKFLOW_TYPE, {
       workflowId: claimWorkflowId(start.claim.practiceId, start.claim.claimId),
       taskQueue,
       args: [{ claim: start.claim }],
@@ -73,7 +76,7 @@ export async function reopenWithRemittance(
   taskQueue: string,
   input: ClaimStart & { resume: ClaimResume; summary: RemittanceSummary },
 ): Promise<void> {
-  await client.workflow.signalWithStart<typeof claimWorkflow, [RemittanceSummary]>(CLAIM_WORKFLOW_TYPE, {
+  await client.workflow.signalWithStart<ClaimRun, [RemittanceSummary]>(CLAIM_WORKFLOW_TYPE, {
     workflowId: claimWorkflowId(input.claim.practiceId, input.claim.claimId),
     taskQueue,
     args: [{ claim: input.claim, resume: { fromRow: input.resume } }],
@@ -82,4 +85,19 @@ export async function reopenWithRemittance(
     workflowIdReusePolicy: 'ALLOW_DUPLICATE',
     typedSearchAttributes: initialSearchAttributes(input),
   });
+}
+
+/**
+ * Tells a claim's open run that its payer's rules changed, so its pending timers follow the rule now in
+ * force. Answers false when the run has closed since the caller listed it: a closed claim has nothing
+ * to reload.
+ */
+export async function tellRulesChanged(client: Client, workflowId: string): Promise<boolean> {
+  try {
+    await client.workflow.getHandle(workflowId).signal(payerRulesChangedSignal);
+    return true;
+  } catch (err) {
+    if (err instanceof WorkflowNotFoundError) return false;
+    throw err;
+  }
 }

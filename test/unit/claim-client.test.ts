@@ -29,3 +29,11 @@ describe('the claim client’s initial search attributes', () => {
     expect(reopened.map((p) => p.key.name)).toEqual(pairs.map(([k]) => k));
   });
 });
+
+describe('the claim client’s workflow type', () => {
+  it('is the name the worker registers claimWorkflow under, so a client never starts a type no worker has', async () => {
+    const { claimWorkflow } = await import('../../workflows/claim/index.js');
+    const { CLAIM_WORKFLOW_TYPE } = await import('../../workflows/ids.js');
+    expect(claimWorkflow.name).toBe(CLAIM_WORKFLOW_TYPE);
+  });
+});

@@ -8,21 +8,10 @@
 import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
-import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from '../db/idempotency.js';
-import type { Db } from '../db/pool.js';
-import type { App } from './app.js';
-import { badRequest, conflict, unprocessable } from './errors.js';
-
-declare module 'fastify' {
-  interface FastifyContextConfig {
-    /** The route honours Idempotency-Key (a POST that creates or decides). */
-    idempotent?: boolean;
-  }
-  interface FastifyRequest {
-    /** Set while this request holds an idempotency key whose answer must be stored. */
-    idempotency?: { userId: string; key: string; fingerprint: string; store?: boolean };
-  }
-}
+import { claimIdempotencyKey, completeIdempotencyKey, releaseIdempotencyKey } from '../../db/idempotency.js';
+import type { Db } from '../../db/pool.js';
+import type { App } from '../types.js';
+import { badRequest, conflict, unprocessable } from './problems.js';
 
 export const IDEMPOTENCY_HEADER = 'idempotency-key';
 
