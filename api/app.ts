@@ -13,6 +13,7 @@ import { registerOpenApi } from './plugins/openapi.js';
 import { registerProblems } from './plugins/problems.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { claimRoutes } from './routes/claims.js';
+import { codecRoutes } from './routes/codec.js';
 import { decisionRoutes } from './routes/decisions.js';
 import { exportRoutes } from './routes/exports.js';
 import { healthRoutes } from './routes/health.js';
@@ -56,5 +57,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(kpiRoutes(deps));
   await app.register(exportRoutes(deps));
   await app.register(apiKeyRoutes(deps));
+  await app.register(codecRoutes(deps));
   return app;
 }

@@ -33,7 +33,7 @@ const connection = await connectClient({
   security: config.temporalSecurity,
 });
 const temporal = createTemporalClient(connection, config.temporal.namespace, payloadKeys);
-const app = await buildApp({ db, temporal, log, config });
+const app = await buildApp({ db, temporal, log, config, payloadKeys });
 await app.listen({ host: config.api.host, port: config.api.port });
 
 let closing = false;

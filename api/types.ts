@@ -8,7 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { AppConfig } from '../config/index.js';
+import type { AppConfig, PayloadKeyring } from '../config/index.js';
 import type { Principal, Role } from '../db/api-keys.js';
 import type { Db } from '../db/pool.js';
 import type { Waits } from './waits.js';
@@ -21,6 +21,8 @@ export interface AppDeps {
   config: Pick<AppConfig, 'temporal' | 'api'>;
   /** How long requests wait on Temporal before answering 202 (defaults in api/waits.ts). */
   waits?: Partial<Waits>;
+  /** The payload keys the codec server decrypts with; without them `/codec/*` answers 503. */
+  payloadKeys?: PayloadKeyring;
 }
 
 /** The Fastify instance the API is, with TypeBox-typed routes and the pino logger. */

@@ -4,7 +4,12 @@
  * than one chunk of rows. A practice owner can take all of its data along: nothing locks it in.
  */
 import { Readable } from 'node:stream';
-import { EXPORT_COLUMNS, type ExportKind, neutraliseFormula, streamExport } from '../../db/reports/exports.js';
+import {
+  EXPORT_COLUMNS,
+  type ExportKind,
+  neutraliseFormula,
+  streamExport,
+} from '../../db/reports/exports.js';
 import { practicesFor } from '../plugins/auth.js';
 import * as s from '../schemas/exports.js';
 import { type App, type AppDeps, OVERSIGHT_ROLES } from '../types.js';

@@ -103,6 +103,7 @@ export async function startStack(
       db: tdb.db,
       temporal: client,
       log: silent,
+      payloadKeys: ring,
       config: {
         temporal: {
           address,
