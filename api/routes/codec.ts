@@ -9,13 +9,12 @@
  */
 import type { Payload } from '@temporalio/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { ROLES } from '../../db/api-keys.js';
 import { listCodecAccess, practiceOfWorkflow, recordCodecAccess } from '../../db/codec-access.js';
 import { AesGcmPayloadCodec, isSealed, sealedWorkflowId } from '../../temporal/codec.js';
 import { practicesFor } from '../plugins/auth.js';
 import { Problem } from '../plugins/problems.js';
 import * as s from '../schemas/codec.js';
-import type { App, AppDeps } from '../types.js';
+import { type App, type AppDeps, WORK_ROLES } from '../types.js';
 
 /** Roles that may read a claim's payloads in the UI (of their own practices only). */
 const DECODE_ROLES: readonly string[] = ['supervisor', 'admin'];
@@ -63,13 +62,8 @@ export function codecRoutes(deps: AppDeps) {
       app.options(
         path,
         {
-          schema: {
-            tags: ['codec'],
-            operationId: path.endsWith('decode') ? 'preflightCodecDecode' : 'preflightCodecEncode',
-            summary: 'CORS preflight of the Temporal UI',
-            security: [],
-            response: { 204: { type: 'null' } },
-          },
+          // CORS plumbing of the browser, not an operation of the API: left out of the document.
+          schema: { hide: true },
           config: { roles: 'public' },
         },
         preflight,
@@ -99,8 +93,9 @@ export function codecRoutes(deps: AppDeps) {
             'nothing is decrypted. Each request is written to the codec access log, granted or refused.',
           response: { 200: s.CodecAnswer },
         },
-        // Every role reaches the handler so that a refused decode is logged with who asked.
-        config: { roles: ROLES },
+        // Every role of the people who work claims reaches the handler, so that a refused decode is
+        // logged with who asked; systems (integration keys) are refused before.
+        config: { roles: WORK_ROLES },
       },
       async (req) => {
         const c = requireCodec();
