@@ -24,11 +24,14 @@ export const SUNRISE_KEYS: Record<Role, string> = {
   supervisor: 'sunrise-supervisor-key',
   admin: 'sunrise-admin-key',
   integration: 'sunrise-integration-key',
+  // The installation's operator is no practice's: it holds every practice.
+  operator: 'installation-operator-key',
 };
 
 export async function createSunriseKeys(db: Db): Promise<void> {
   for (const [role, key] of Object.entries(SUNRISE_KEYS) as [Role, string][]) {
-    await createApiKey(db, { userId: `sunrise-${role}`, role, practiceIds: ['sunrise-fp'], key });
+    const practiceIds = role === 'operator' ? ['sunrise-fp', 'lakeside-ortho'] : ['sunrise-fp'];
+    await createApiKey(db, { userId: `sunrise-${role}`, role, practiceIds, key });
   }
 }
 
