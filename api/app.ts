@@ -6,7 +6,7 @@
  */
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify from 'fastify';
-import { registerAuth } from './plugins/auth.js';
+import { registerAuth, registerRequestScope } from './plugins/auth.js';
 import { registerGuards, requestIdOf } from './plugins/guards.js';
 import { registerIdempotency } from './plugins/idempotency.js';
 import { registerOpenApi } from './plugins/openapi.js';
@@ -45,6 +45,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerProblems(app);
   await registerGuards(app, deps);
   registerAuth(app, deps.db);
+  if (deps.requestScope) registerRequestScope(app, deps.requestScope);
   registerIdempotency(app, deps.db);
   await registerOpenApi(app);
 

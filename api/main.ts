@@ -2,6 +2,7 @@
 import { loadConfig, requirePayloadKeys } from '../config/index.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createDb } from '../db/pool.js';
+import { createScopedDb, RequestScope } from '../db/tenancy.js';
 import { createLogger } from '../logging/logger.js';
 import { connectClient, createTemporalClient } from '../temporal/connection.js';
 import { buildApp } from './app.js';
@@ -26,14 +27,21 @@ if (!config.databaseUrl || !config.temporal.address) {
 }
 // Before any connection: without a payload key, claim payloads would reach Temporal in plain text.
 const payloadKeys = requirePayloadKeys(config);
-const db = createDb(config.databaseUrl);
-await migrateToLatest(db);
+// Migrations run as the owner (DATABASE_URL); requests run on API_DATABASE_URL's role when it is set,
+// where row-level security holds each query to the caller's practices.
+const ownerDb = createDb(config.databaseUrl);
+await migrateToLatest(ownerDb);
+const requestScope = config.apiDatabaseUrl ? new RequestScope() : undefined;
+const db = config.apiDatabaseUrl
+  ? createScopedDb(config.apiDatabaseUrl, () => requestScope?.current())
+  : ownerDb;
+if (db !== ownerDb) await ownerDb.destroy();
 const connection = await connectClient({
   address: config.temporal.address,
   security: config.temporalSecurity,
 });
 const temporal = createTemporalClient(connection, config.temporal.namespace, payloadKeys);
-const app = await buildApp({ db, temporal, log, config, payloadKeys });
+const app = await buildApp({ db, temporal, log, config, payloadKeys, requestScope });
 await app.listen({ host: config.api.host, port: config.api.port });
 
 let closing = false;

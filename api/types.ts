@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { AppConfig, PayloadKeyring } from '../config/index.js';
 import type { Principal, Role } from '../db/api-keys.js';
 import type { Db } from '../db/pool.js';
+import type { RequestScope } from '../db/tenancy.js';
 import type { Waits } from './waits.js';
 
 /** What `buildApp` needs. The caller owns `db` and `temporal` and closes them after `app.close()`. */
@@ -21,6 +22,11 @@ export interface AppDeps {
   config: Pick<AppConfig, 'temporal' | 'api'>;
   /** How long requests wait on Temporal before answering 202 (defaults in api/waits.ts). */
   waits?: Partial<Waits>;
+  /**
+   * Set when `db` is the API's row-level-security role (`createScopedDb`): each request's handler runs
+   * in the caller's practice scope (the operator's: every practice), so RLS filters what a query forgot.
+   */
+  requestScope?: RequestScope;
   /** The payload keys the codec server decrypts with; without them `/codec/*` answers 503. */
   payloadKeys?: PayloadKeyring;
 }

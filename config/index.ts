@@ -33,6 +33,11 @@ export interface TemporalSecurity {
 
 export interface AppConfig {
   databaseUrl: string | undefined;
+  /**
+   * The API's own login role (not the tables' owner), on which row-level security binds; the API then
+   * runs each request's queries in the caller's practice scope. Unset: the API uses `databaseUrl`.
+   */
+  apiDatabaseUrl: string | undefined;
   temporal: {
     address: string | undefined;
     namespace: string;
@@ -200,8 +205,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (databaseUrl && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must be a postgres:// URL');
   }
+  const apiDatabaseUrl = secret(env, 'API_DATABASE_URL');
+  if (apiDatabaseUrl && !/^postgres(ql)?:\/\//.test(apiDatabaseUrl)) {
+    throw new ConfigError('API_DATABASE_URL must be a postgres:// URL');
+  }
   return {
     databaseUrl,
+    apiDatabaseUrl,
     temporal: {
       address: env.TEMPORAL_ADDRESS || undefined,
       namespace: str(env, 'TEMPORAL_NAMESPACE', 'default'),

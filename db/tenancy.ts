@@ -5,6 +5,7 @@
  * The settings are transaction-local (`set_config(..., true)`): a pooled connection never carries one
  * caller's scope into the next caller's transaction.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { CompiledQuery, Kysely, PostgresDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 // Installs the type parsers (bigint cents as numbers, dates as strings) on pg for this pool too.
@@ -92,4 +93,22 @@ export function createScopedDb(
       },
     }),
   });
+}
+
+/**
+ * The practice scope of the request being served, carried through its async work: the API enters it
+ * once the caller is known, and `createScopedDb` reads it whenever a query takes a connection.
+ */
+export class RequestScope {
+  private readonly store = new AsyncLocalStorage<PracticeScope>();
+
+  /** Runs `fn` (and everything it awaits) in `scope`. */
+  run<T>(scope: PracticeScope, fn: () => T): T {
+    return this.store.run(scope, fn);
+  }
+
+  /** The scope of the current request; undefined outside any request. */
+  current(): PracticeScope | undefined {
+    return this.store.getStore();
+  }
 }

@@ -8,6 +8,7 @@ import { principalForKey } from '../../db/api-keys.js';
 import { getClaimByUuid } from '../../db/claims.js';
 import type { Db } from '../../db/pool.js';
 import type { ClaimRow } from '../../db/schema.js';
+import type { RequestScope } from '../../db/tenancy.js';
 import type { App } from '../types.js';
 import { notFound, Problem } from './problems.js';
 
@@ -36,6 +37,19 @@ export function registerAuth(app: App, db: Db): void {
       throw new Problem(403, 'Forbidden', `the ${principal.role} role may not use this endpoint`);
     }
     req.principal = principal;
+  });
+}
+
+/**
+ * With a row-level-security connection, the rest of each authenticated request (its preHandlers and
+ * handler, and every query they make) runs in the caller's practice scope. A callback hook, because
+ * only a scope entered around `done()` reaches the handler (an async hook's context does not).
+ */
+export function registerRequestScope(app: App, requestScope: RequestScope): void {
+  app.addHook('preHandler', (req, _reply, done) => {
+    const p = req.principal;
+    if (!p) return done();
+    requestScope.run(p.role === 'operator' ? { operator: true } : { practiceIds: p.practiceIds }, done);
   });
 }
 
