@@ -18,6 +18,7 @@ import { decisionRoutes } from './routes/decisions.js';
 import { exportRoutes } from './routes/exports.js';
 import { healthRoutes } from './routes/health.js';
 import { kpiRoutes } from './routes/kpis.js';
+import { notificationRoutes } from './routes/notifications.js';
 import { payerRuleRoutes } from './routes/payer-rules.js';
 import { remittanceRoutes } from './routes/remittances.js';
 import { workQueueRoutes } from './routes/work-queues.js';
@@ -59,5 +60,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(exportRoutes(deps));
   await app.register(apiKeyRoutes(deps));
   await app.register(codecRoutes(deps));
+  await app.register(notificationRoutes(deps));
   return app;
 }

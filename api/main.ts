@@ -11,7 +11,8 @@ const USAGE = `Usage: node dist/api/main.js [--help]
 
 The denial-desk HTTP API. Migrates the database, then listens on API_HOST:API_PORT.
 Environment: DATABASE_URL (required), TEMPORAL_ADDRESS (required), TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE,
-API_HOST (127.0.0.1), API_PORT (3000), API_RATE_LIMIT_PER_MINUTE, API_BODY_LIMIT_BYTES, LOG_LEVEL.
+API_HOST (127.0.0.1), API_PORT (3000), API_RATE_LIMIT_PER_MINUTE, API_BODY_LIMIT_BYTES, LOG_LEVEL,
+TEMPORAL_PAYLOAD_KEYS(_FILE) and TEMPORAL_PAYLOAD_ACTIVE_KEY (required), API_DATABASE_URL (RLS role), TEMPORAL_TLS_*.
 `;
 // --help answers before anything connects, so the production image can be smoke-tested on its own.
 if (process.argv.includes('--help') || process.argv.includes('-h')) {

@@ -11,14 +11,15 @@ import { createLogger } from '../logging/logger.js';
 import { createDataConverter } from '../temporal/codec.js';
 import { connectClient, connectionOptions, createTemporalClient } from '../temporal/connection.js';
 import { installRuntime } from './runtime.js';
-import { ensureEraPollSchedule } from './schedules.js';
+import { ensureEraPollSchedule, ensureWebhookRedeliverySchedule } from './schedules.js';
 import { createClaimsWorker } from './worker.js';
 
 const USAGE = `Usage: node dist/worker/main.js [--help]
 
 The denial-desk Temporal worker: claim workflows and activities on one task queue, and the ERA pull schedule.
 Environment: DATABASE_URL (required), TEMPORAL_ADDRESS (required), TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE,
-PAYER_API_URL, PAYER_API_KEY, PAYER_TIMEOUT_MS, ERA_POLL_INTERVAL_SECONDS (3600), LOG_LEVEL.
+PAYER_API_URL, PAYER_API_KEY, PAYER_TIMEOUT_MS, ERA_POLL_INTERVAL_SECONDS (3600), LOG_LEVEL,
+TEMPORAL_PAYLOAD_KEYS(_FILE) and TEMPORAL_PAYLOAD_ACTIVE_KEY (required), TEMPORAL_TLS_*, TEMPORAL_API_KEY(_FILE).
 `;
 // --help answers before anything connects, so the production image can be smoke-tested on its own.
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
@@ -62,6 +63,7 @@ await ensureEraPollSchedule(client, {
   taskQueue: config.temporal.taskQueue,
   intervalSeconds: config.eraPollIntervalSeconds,
 });
+await ensureWebhookRedeliverySchedule(client, { taskQueue: config.temporal.taskQueue });
 
 // The SDK's Runtime already listens for SIGINT/SIGTERM (its `shutdownSignals`) and shuts every worker
 // down; calling `worker.shutdown()` again on a draining worker throws. Here the signal is only logged.
