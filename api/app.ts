@@ -12,6 +12,7 @@ import { registerIdempotency } from './plugins/idempotency.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { registerProblems } from './plugins/problems.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
+import { auditRoutes } from './routes/audit.js';
 import { claimRoutes } from './routes/claims.js';
 import { codecRoutes } from './routes/codec.js';
 import { decisionRoutes } from './routes/decisions.js';
@@ -61,5 +62,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(apiKeyRoutes(deps));
   await app.register(codecRoutes(deps));
   await app.register(notificationRoutes(deps));
+  await app.register(auditRoutes(deps));
   return app;
 }

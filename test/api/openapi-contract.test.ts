@@ -66,6 +66,7 @@ const OPERATION_IDS = [
   'submitClaimBatch',
   'transferClaimToPatient',
   'uploadRemittance',
+  'verifyAuditTrail',
   'writeOffClaim',
 ];
 
