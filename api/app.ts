@@ -7,18 +7,21 @@
 import cookie from '@fastify/cookie';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify from 'fastify';
-import { registerAuth } from './plugins/auth.js';
+import { registerAuth, registerRequestScope } from './plugins/auth.js';
 import { registerGuards, requestIdOf } from './plugins/guards.js';
 import { registerIdempotency } from './plugins/idempotency.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { registerProblems } from './plugins/problems.js';
 import { registerStrictBody } from './plugins/strict-body.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
+import { auditRoutes } from './routes/audit.js';
 import { claimRoutes } from './routes/claims.js';
+import { codecRoutes } from './routes/codec.js';
 import { decisionRoutes } from './routes/decisions.js';
 import { exportRoutes } from './routes/exports.js';
 import { healthRoutes } from './routes/health.js';
 import { kpiRoutes } from './routes/kpis.js';
+import { notificationRoutes } from './routes/notifications.js';
 import { payerRuleRoutes } from './routes/payer-rules.js';
 import { remittanceRoutes } from './routes/remittances.js';
 import { searchRoutes } from './routes/search.js';
@@ -55,6 +58,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   registerStrictBody(app);
   await registerGuards(app, deps);
   registerAuth(app, deps.db, { ...DEFAULT_SESSION_LIMITS, ...deps.sessions });
+  if (deps.requestScope) registerRequestScope(app, deps.requestScope);
   registerIdempotency(app, deps.db);
   await registerOpenApi(app);
 
@@ -72,5 +76,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(userRoutes(deps));
   await app.register(searchRoutes(deps));
   if (deps.webRoot !== false) await registerWebConsole(app, deps.webRoot ?? defaultWebRoot());
+  await app.register(codecRoutes(deps));
+  await app.register(notificationRoutes(deps));
+  await app.register(auditRoutes(deps));
   return app;
 }

@@ -1,16 +1,18 @@
 /** The API process: loads config, connects to Postgres and Temporal, listens, and shuts down cleanly. */
-import { Client, Connection } from '@temporalio/client';
-import { loadConfig } from '../config/index.js';
+import { loadConfig, requirePayloadKeys } from '../config/index.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createDb } from '../db/pool.js';
+import { createScopedDb, RequestScope } from '../db/tenancy.js';
 import { createLogger } from '../logging/logger.js';
+import { connectClient, createTemporalClient } from '../temporal/connection.js';
 import { buildApp } from './app.js';
 
 const USAGE = `Usage: node dist/api/main.js [--help]
 
 The denial-desk HTTP API. Migrates the database, then listens on API_HOST:API_PORT.
 Environment: DATABASE_URL (required), TEMPORAL_ADDRESS (required), TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE,
-API_HOST (127.0.0.1), API_PORT (3000), API_RATE_LIMIT_PER_MINUTE, API_BODY_LIMIT_BYTES, LOG_LEVEL.
+API_HOST (127.0.0.1), API_PORT (3000), API_RATE_LIMIT_PER_MINUTE, API_BODY_LIMIT_BYTES, LOG_LEVEL,
+TEMPORAL_PAYLOAD_KEYS(_FILE) and TEMPORAL_PAYLOAD_ACTIVE_KEY (required), API_DATABASE_URL (RLS role), TEMPORAL_TLS_*.
 `;
 // --help answers before anything connects, so the production image can be smoke-tested on its own.
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
@@ -24,11 +26,23 @@ if (!config.databaseUrl || !config.temporal.address) {
   log.fatal('DATABASE_URL and TEMPORAL_ADDRESS are required (npm start sets both for local development)');
   process.exit(1);
 }
-const db = createDb(config.databaseUrl);
-await migrateToLatest(db);
-const connection = await Connection.connect({ address: config.temporal.address });
-const temporal = new Client({ connection, namespace: config.temporal.namespace });
-const app = await buildApp({ db, temporal, log, config });
+// Before any connection: without a payload key, claim payloads would reach Temporal in plain text.
+const payloadKeys = requirePayloadKeys(config);
+// Migrations run as the owner (DATABASE_URL); requests run on API_DATABASE_URL's role when it is set,
+// where row-level security holds each query to the caller's practices.
+const ownerDb = createDb(config.databaseUrl);
+await migrateToLatest(ownerDb);
+const requestScope = config.apiDatabaseUrl ? new RequestScope() : undefined;
+const db = config.apiDatabaseUrl
+  ? createScopedDb(config.apiDatabaseUrl, () => requestScope?.current())
+  : ownerDb;
+if (db !== ownerDb) await ownerDb.destroy();
+const connection = await connectClient({
+  address: config.temporal.address,
+  security: config.temporalSecurity,
+});
+const temporal = createTemporalClient(connection, config.temporal.namespace, payloadKeys);
+const app = await buildApp({ db, temporal, log, config, payloadKeys, requestScope });
 await app.listen({ host: config.api.host, port: config.api.port });
 
 let closing = false;

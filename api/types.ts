@@ -8,10 +8,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
-import type { AppConfig } from '../config/index.js';
+import type { AppConfig, PayloadKeyring } from '../config/index.js';
 import type { Principal, Role } from '../db/api-keys.js';
 import type { Db } from '../db/pool.js';
 import type { SessionLimits } from '../db/sessions.js';
+import type { RequestScope } from '../db/tenancy.js';
 import type { Waits } from './waits.js';
 
 /** What `buildApp` needs. The caller owns `db` and `temporal` and closes them after `app.close()`. */
@@ -26,6 +27,13 @@ export interface AppDeps {
   sessions?: Partial<SessionLimits>;
   /** The built console to serve at `/` (default web/dist); `false` serves the API only. */
   webRoot?: string | false;
+  /**
+   * Set when `db` is the API's row-level-security role (`createScopedDb`): each request's handler runs
+   * in the caller's practice scope (the operator's: every practice), so RLS filters what a query forgot.
+   */
+  requestScope?: RequestScope;
+  /** The payload keys the codec server decrypts with; without them `/codec/*` answers 503. */
+  payloadKeys?: PayloadKeyring;
 }
 
 /** The Fastify instance the API is, with TypeBox-typed routes and the pino logger. */

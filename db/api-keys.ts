@@ -7,7 +7,11 @@ import { createHash, randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import type { Db } from './pool.js';
 
-export const ROLES = ['biller', 'supervisor', 'admin', 'integration'] as const;
+/**
+ * `operator` is the installation's role, not a practice's: it owns what spans practices (payer default
+ * rules, remittances whose payee matched no practice). Practice admins cannot issue it.
+ */
+export const ROLES = ['biller', 'supervisor', 'admin', 'integration', 'operator'] as const;
 export type Role = (typeof ROLES)[number];
 
 export interface Principal {

@@ -15,8 +15,24 @@ type DbOrTrx = Kysely<Database> | Transaction<Database>;
 /** One audit row (an event without the claims-row projection it is written with); `data` is stored as JSON. */
 export type ClaimEventRow = Omit<ClaimEventRecord, 'projection'>;
 
-/** Appends one audit event, once per event key; true when this call wrote it. */
+/**
+ * Appends one audit event, once per event key; true when this call wrote it. The row joins its claim's
+ * hash chain: under a per-claim transaction lock (so two writers of one claim cannot both chain onto
+ * the same previous row) it reads the previous row's hash and lets `claim_event_hash`, the one
+ * definition of the canonical encoding (migration 2026-12-02-005), hash the values as stored.
+ */
 export async function appendClaimEvent(db: DbOrTrx, e: ClaimEventRow): Promise<boolean> {
+  if (!db.isTransaction) return db.transaction().execute((trx) => appendClaimEvent(trx, e));
+  await sql`select pg_advisory_xact_lock(hashtextextended(${`claim_events:${e.claimUuid}`}, 0))`.execute(db);
+  const previous = await db
+    .selectFrom('claim_events')
+    .select('hash')
+    .where('claim_id', '=', e.claimUuid)
+    .orderBy('id', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  const prevHash = previous?.hash ?? Buffer.alloc(0);
+  const data = JSON.stringify(e.data ?? {});
   const row = await db
     .insertInto('claim_events')
     .values({
@@ -29,13 +45,50 @@ export async function appendClaimEvent(db: DbOrTrx, e: ClaimEventRow): Promise<b
       from_status: e.fromStatus,
       to_status: e.toStatus,
       reason: e.reason ?? null,
-      data: JSON.stringify(e.data ?? {}),
+      data,
       request_id: e.requestId ?? null,
+      prev_hash: prevHash,
+      hash: sql<Buffer>`claim_event_hash(${prevHash}, ${e.eventKey}, ${e.claimUuid}::uuid, ${e.practiceId},
+        ${e.at}::timestamptz, ${e.actor}, ${e.kind}, ${e.fromStatus}, ${e.toStatus}, ${e.reason ?? null},
+        ${data}::jsonb, ${e.requestId ?? null})`,
     })
     .onConflict((oc) => oc.column('event_key').doNothing())
     .returning('id')
     .executeTakeFirst();
   return row !== undefined;
+}
+
+/** Which audit trails to verify: one claim, every claim of a practice, or (neither) every claim. */
+export interface AuditScope {
+  claimUuid?: string;
+  practiceId?: string;
+}
+
+/** The first broken link of one claim's audit chain. */
+export interface BrokenAuditLink {
+  claimUuid: string;
+  practiceId: string;
+  eventId: string;
+  problem: string;
+}
+
+/**
+ * Verifies the hash chains in scope (the database function `claim_events_verify`) and names, per
+ * claim, the first event that no longer matches its hash or does not link to the event before it.
+ * Empty when every chain holds.
+ */
+export async function verifyAuditChain(db: DbOrTrx, scope: AuditScope = {}): Promise<BrokenAuditLink[]> {
+  const { rows } = await sql<{ claim_id: string; practice_id: string; event_id: string; problem: string }>`
+    select claim_id, practice_id, event_id, problem
+    from claim_events_verify(${scope.claimUuid ?? null}::uuid, ${scope.practiceId ?? null}::text)`.execute(
+    db,
+  );
+  return rows.map((r) => ({
+    claimUuid: r.claim_id,
+    practiceId: r.practice_id,
+    eventId: String(r.event_id),
+    problem: r.problem,
+  }));
 }
 
 /**

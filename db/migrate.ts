@@ -3,7 +3,11 @@ import * as core from './migrations/2026-11-30-001-core.js';
 import * as apiKeys from './migrations/2026-11-30-002-api-keys.js';
 import * as apiIndexes from './migrations/2026-11-30-003-api-indexes.js';
 import * as intakeReconciliation from './migrations/2026-11-30-004-intake-reconciliation.js';
+import * as auditChain from './migrations/2026-12-02-005-audit-chain.js';
 import * as consoleAccounts from './migrations/2026-12-02-005-console-accounts.js';
+import * as rowLevelSecurity from './migrations/2026-12-02-006-row-level-security.js';
+import * as webhookRedelivery from './migrations/2026-12-02-007-webhook-redelivery.js';
+import * as codecAccessLog from './migrations/2026-12-02-008-codec-access-log.js';
 import * as deadlineRules from './migrations/2026-12-02-010-deadline-rules.js';
 
 /**
@@ -17,6 +21,10 @@ const migrations: Record<string, Migration> = {
   '2026-11-30-004-intake-reconciliation': intakeReconciliation,
   '2026-12-02-005-console-accounts': consoleAccounts,
   '2026-12-02-010-deadline-rules': deadlineRules,
+  '2026-12-02-005-audit-chain': auditChain,
+  '2026-12-02-006-row-level-security': rowLevelSecurity,
+  '2026-12-02-007-webhook-redelivery': webhookRedelivery,
+  '2026-12-02-008-codec-access-log': codecAccessLog,
 };
 
 class CodeMigrationProvider implements MigrationProvider {

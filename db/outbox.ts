@@ -41,7 +41,12 @@ export async function markNoEndpoint(db: Db, id: string): Promise<void> {
 export async function markDeliveryFailed(db: Db, id: string, error: string): Promise<void> {
   await db
     .updateTable('notifications')
-    .set((eb) => ({ attempts: eb('attempts', '+', 1), last_error: error, status: 'FAILED' }))
+    .set((eb) => ({
+      attempts: eb('attempts', '+', 1),
+      last_error: error,
+      status: 'FAILED',
+      last_attempt_at: new Date(),
+    }))
     .where('id', '=', id)
     .execute();
 }
@@ -53,8 +58,62 @@ export async function markDelivered(db: Db, id: string): Promise<void> {
       attempts: eb('attempts', '+', 1),
       status: 'DELIVERED',
       delivered_at: new Date(),
+      last_attempt_at: new Date(),
       last_error: null,
     }))
     .where('id', '=', id)
     .execute();
+}
+
+/**
+ * Failed deliveries due for another try: last tried before `triedBefore` (so the notify activity's own
+ * retries are over), fewest attempts first, oldest first.
+ */
+export async function failedNotificationsDue(
+  db: Db,
+  triedBefore: Date,
+  limit: number,
+): Promise<NotificationRow[]> {
+  return db
+    .selectFrom('notifications')
+    .selectAll()
+    .where('status', '=', 'FAILED')
+    .where((eb) => eb.or([eb('last_attempt_at', 'is', null), eb('last_attempt_at', '<', triedBefore)]))
+    .orderBy('last_attempt_at')
+    .limit(limit)
+    .execute();
+}
+
+/** The failed deliveries of some practices, newest first (what an admin reviews and redelivers). */
+export async function listFailedNotifications(
+  db: Db,
+  practiceIds: readonly string[],
+  limit: number,
+): Promise<NotificationRow[]> {
+  if (practiceIds.length === 0) return [];
+  return db
+    .selectFrom('notifications')
+    .selectAll()
+    .where('status', '=', 'FAILED')
+    .where('practice_id', 'in', practiceIds)
+    .orderBy('created_at', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+/** Makes a failed notification due now: the next redelivery run sends it. False when it is not FAILED. */
+export async function requeueNotification(
+  db: Db,
+  id: string,
+  practiceIds: readonly string[],
+): Promise<boolean> {
+  if (practiceIds.length === 0) return false;
+  const r = await db
+    .updateTable('notifications')
+    .set({ last_attempt_at: null })
+    .where('id', '=', id)
+    .where('status', '=', 'FAILED')
+    .where('practice_id', 'in', practiceIds)
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
 }

@@ -263,6 +263,7 @@ export interface NotificationsTable {
   last_error: string | null;
   created_at: CreatedAt;
   delivered_at: Timestamp | null;
+  last_attempt_at: ColumnType<Date | null, never, Date | null>;
 }
 
 export interface ClaimEventsTable {
@@ -278,6 +279,10 @@ export interface ClaimEventsTable {
   reason: string | null;
   data: ColumnType<unknown, string | undefined, never>;
   request_id: string | null;
+  /** The hash of the claim's previous event (empty for its first): the audit chain. */
+  prev_hash: ColumnType<Buffer, Buffer, never>;
+  /** This event's hash (`claim_event_hash` over prev_hash and the canonical encoding of the row). */
+  hash: ColumnType<Buffer, Buffer, never>;
 }
 
 export interface ApiKeysTable {
@@ -321,8 +326,21 @@ export interface RuleChangesTable {
   at: CreatedAt;
 }
 
+export interface CodecAccessLogTable {
+  id: Generated<string>;
+  at: CreatedAt;
+  user_id: string;
+  role: string;
+  practice_id: string | null;
+  workflow_id: string;
+  payload_count: number;
+  allowed: boolean;
+  request_id: string | null;
+}
+
 export interface Database {
   api_keys: ApiKeysTable;
+  codec_access_log: CodecAccessLogTable;
   practices: PracticesTable;
   payers: PayersTable;
   payer_rules: PayerRulesTable;

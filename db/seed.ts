@@ -28,6 +28,7 @@ export const DEMO_KEYS = {
   supervisor: 'demo-supervisor-key',
   admin: 'demo-admin-key',
   integration: 'demo-integration-key',
+  operator: 'demo-operator-key',
 } as const;
 
 export async function seedReferenceData(

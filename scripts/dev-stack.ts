@@ -19,6 +19,7 @@ import { createDb } from '../db/pool.js';
 import { DEMO_KEYS, seedDemoKeys, seedReferenceData } from '../db/seed.js';
 import { demoUserLines, seedDemoUsers } from '../db/seed-users.js';
 import { demoClaims } from './demo-claims.js';
+import { devPayloadKeyEnv } from './infra/dev-keys.js';
 import { serviceLogOutput } from './infra/log-output.js';
 import { startEmbeddedPostgres } from './infra/postgres.js';
 import { startDevServer } from './infra/temporal.js';
@@ -147,6 +148,8 @@ async function main(): Promise<void> {
         ...(temporalUiPort ? { uiPort: temporalUiPort } : {}),
         dbFile: join(dataDir, 'temporal.db'),
         namespace: config.temporal.namespace,
+        // The UI decodes encrypted payloads through the API's codec server (supervisors and admins).
+        uiCodecEndpoint: `http://127.0.0.1:${config.api.port}/codec`,
         log,
       });
       stops.push(() => temporal.stop());
@@ -174,7 +177,14 @@ async function main(): Promise<void> {
           searchAttributes: Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) =>
             defineSearchAttributeKey(name, types[type]),
           ),
-          extraArgs: ['--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL'],
+          extraArgs: [
+            '--sqlite-pragma',
+            'journal_mode=WAL',
+            '--sqlite-pragma',
+            'synchronous=NORMAL',
+            '--ui-codec-endpoint',
+            `http://127.0.0.1:${config.api.port}/codec`,
+          ],
         },
       });
       stops.push(() => env.teardown());
@@ -183,6 +193,7 @@ async function main(): Promise<void> {
   }
 
   const common = {
+    ...devPayloadKeyEnv(config, dataDir, log),
     DATABASE_URL: databaseUrl,
     TEMPORAL_ADDRESS: temporalAddress,
     PAYER_API_URL: config.payer.baseUrl,

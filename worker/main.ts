@@ -2,22 +2,24 @@
  * The worker process: claims workflows and activities on one task queue, the ERA pull schedule, and a
  * graceful shutdown on SIGINT/SIGTERM (in-flight activities finish, then the process exits).
  */
-import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createHttpPayerGateway } from '../activities/payer/http-gateway.js';
-import { loadConfig } from '../config/index.js';
+import { loadConfig, requirePayloadKeys } from '../config/index.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createDb } from '../db/pool.js';
 import { createLogger } from '../logging/logger.js';
+import { createDataConverter } from '../temporal/codec.js';
+import { connectClient, connectionOptions, createTemporalClient } from '../temporal/connection.js';
 import { installRuntime } from './runtime.js';
-import { ensureEraPollSchedule } from './schedules.js';
+import { ensureEraPollSchedule, ensureWebhookRedeliverySchedule } from './schedules.js';
 import { createClaimsWorker } from './worker.js';
 
 const USAGE = `Usage: node dist/worker/main.js [--help]
 
 The denial-desk Temporal worker: claim workflows and activities on one task queue, and the ERA pull schedule.
 Environment: DATABASE_URL (required), TEMPORAL_ADDRESS (required), TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE,
-PAYER_API_URL, PAYER_API_KEY, PAYER_TIMEOUT_MS, ERA_POLL_INTERVAL_SECONDS (3600), LOG_LEVEL.
+PAYER_API_URL, PAYER_API_KEY, PAYER_TIMEOUT_MS, ERA_POLL_INTERVAL_SECONDS (3600), LOG_LEVEL,
+TEMPORAL_PAYLOAD_KEYS(_FILE) and TEMPORAL_PAYLOAD_ACTIVE_KEY (required), TEMPORAL_TLS_*, TEMPORAL_API_KEY(_FILE).
 `;
 // --help answers before anything connects, so the production image can be smoke-tested on its own.
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
@@ -34,11 +36,14 @@ if (!config.databaseUrl || !config.temporal.address) {
   process.exit(1);
 }
 
+// Before any connection: without a payload key, claim payloads would reach Temporal in plain text.
+const payloadKeys = requirePayloadKeys(config);
 const db = createDb(config.databaseUrl);
 await migrateToLatest(db);
-const connection = await NativeConnection.connect({ address: config.temporal.address });
-const clientConnection = await Connection.connect({ address: config.temporal.address });
-const client = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+const endpoint = { address: config.temporal.address, security: config.temporalSecurity };
+const connection = await NativeConnection.connect(connectionOptions(endpoint));
+const clientConnection = await connectClient(endpoint);
+const client = createTemporalClient(clientConnection, config.temporal.namespace, payloadKeys);
 const worker = await createClaimsWorker({
   connection,
   namespace: config.temporal.namespace,
@@ -52,11 +57,13 @@ const worker = await createClaimsWorker({
   }),
   client,
   log,
+  dataConverter: createDataConverter(payloadKeys),
 });
 await ensureEraPollSchedule(client, {
   taskQueue: config.temporal.taskQueue,
   intervalSeconds: config.eraPollIntervalSeconds,
 });
+await ensureWebhookRedeliverySchedule(client, { taskQueue: config.temporal.taskQueue });
 
 // The SDK's Runtime already listens for SIGINT/SIGTERM (its `shutdownSignals`) and shuts every worker
 // down; calling `worker.shutdown()` again on a draining worker throws. Here the signal is only logged.

@@ -3,7 +3,7 @@
  * start, or updated when the interval changed; Temporal, not a cron in our process, owns the timing.
  */
 import { type Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
-import { eraPollScheduleId } from '../workflows/ids.js';
+import { eraPollScheduleId, webhookRedeliveryScheduleId } from '../workflows/ids.js';
 
 export async function ensureEraPollSchedule(
   client: Client,
@@ -30,5 +30,35 @@ export async function ensureEraPollSchedule(
     await client.schedule
       .getHandle(eraPollScheduleId(opts.taskQueue))
       .update((prev) => ({ ...prev, spec, action }));
+  }
+}
+
+/**
+ * The Temporal Schedule that sends failed webhook deliveries again (every five minutes by default).
+ * Created at worker start, or updated; runs never overlap, so one row is never sent by two runs at once.
+ */
+export async function ensureWebhookRedeliverySchedule(
+  client: Client,
+  opts: { taskQueue: string; intervalSeconds?: number },
+): Promise<void> {
+  const scheduleId = webhookRedeliveryScheduleId(opts.taskQueue);
+  const spec = { intervals: [{ every: `${opts.intervalSeconds ?? 300}s` as const }] };
+  const action = {
+    type: 'startWorkflow' as const,
+    workflowType: 'webhookRedeliveryWorkflow',
+    taskQueue: opts.taskQueue,
+    workflowId: `webhook-redelivery-run-${opts.taskQueue}`,
+    args: [{}],
+  };
+  try {
+    await client.schedule.create({
+      scheduleId,
+      spec,
+      action,
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10m' },
+    });
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    await client.schedule.getHandle(scheduleId).update((prev) => ({ ...prev, spec, action }));
   }
 }

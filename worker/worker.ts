@@ -4,6 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
 import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Logger } from 'pino';
 import { createActivities } from '../activities/index.js';
@@ -28,11 +29,14 @@ export async function createClaimsWorker(opts: {
   log: Logger;
   workflowBundle?: WorkerOptions['workflowBundle'];
   fetch?: typeof fetch;
+  /** The payload codec (temporal/codec.ts); the same keyring as the client's. */
+  dataConverter: DataConverter;
 }): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
+    dataConverter: opts.dataConverter,
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath: WORKFLOWS_PATH }),
     activities: createActivities({
       db: opts.db,

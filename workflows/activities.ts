@@ -30,6 +30,8 @@ export type EraStoreActivities = Pick<
 >;
 /** Pulling ERA files from the clearinghouse. */
 export type ClearinghouseActivities = Pick<Activities, 'pullEraFiles'>;
+/** Sending failed webhook deliveries again. */
+export type RedeliveryActivities = Pick<Activities, 'redeliverFailedNotifications'>;
 /** Paging a payer-rule change out to the claims waiting on it. */
 export type RolloutActivities = Pick<Activities, 'signalRulesChange' | 'recordRulesRollout'>;
 
@@ -64,6 +66,12 @@ export const eraStore = proxyActivities<EraStoreActivities>({
 export const clearinghouse = proxyActivities<ClearinghouseActivities>({
   startToCloseTimeout: '2m',
   retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '5m', maximumAttempts: 10 },
+});
+
+/** One redelivery run sends up to a hundred webhooks, each with its own timeout: a generous timeout. */
+export const redelivery = proxyActivities<RedeliveryActivities>({
+  startToCloseTimeout: '10m',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2m', maximumAttempts: 5 },
 });
 
 /** One page of a rule rollout signals up to a few hundred claims: a generous timeout. */

@@ -25,6 +25,11 @@ export function eraIngestWorkflowId(checksum: string): string {
   return `era-${checksum}`;
 }
 
+/** One webhook redelivery schedule per task queue. */
+export function webhookRedeliveryScheduleId(taskQueue: string): string {
+  return `webhook-redelivery-${taskQueue}`;
+}
+
 /** The rollout of one payer-rule change to the claims waiting on it. */
 export function rulesRolloutWorkflowId(changeId: string): string {
   return `rules-rollout-${changeId}`;

@@ -3,3 +3,4 @@ export { claimWorkflow } from './claim/index.js';
 export { eraIngestWorkflow, eraPollWorkflow } from './era.js';
 export { patientBalanceWorkflow } from './patient-balance.js';
 export { payerRulesRolloutWorkflow } from './rules-rollout.js';
+export { webhookRedeliveryWorkflow } from './webhook-redelivery.js';

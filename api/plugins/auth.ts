@@ -9,6 +9,7 @@ import { getClaimByUuid } from '../../db/claims.js';
 import type { Db } from '../../db/pool.js';
 import type { ClaimRow } from '../../db/schema.js';
 import type { SessionLimits } from '../../db/sessions.js';
+import type { RequestScope } from '../../db/tenancy.js';
 import { sessionPrincipal } from '../sessions/plugin.js';
 import type { App } from '../types.js';
 import { notFound, Problem } from './problems.js';
@@ -43,6 +44,19 @@ export function registerAuth(app: App, db: Db, sessionLimits: SessionLimits): vo
       throw new Problem(403, 'Forbidden', `the ${principal.role} role may not use this endpoint`);
     }
     req.principal = principal;
+  });
+}
+
+/**
+ * With a row-level-security connection, the rest of each authenticated request (its preHandlers and
+ * handler, and every query they make) runs in the caller's practice scope. A callback hook, because
+ * only a scope entered around `done()` reaches the handler (an async hook's context does not).
+ */
+export function registerRequestScope(app: App, requestScope: RequestScope): void {
+  app.addHook('preHandler', (req, _reply, done) => {
+    const p = req.principal;
+    if (!p) return done();
+    requestScope.run(p.role === 'operator' ? { operator: true } : { practiceIds: p.practiceIds }, done);
   });
 }
 

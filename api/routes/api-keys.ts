@@ -5,7 +5,7 @@
  */
 import { issueApiKey, listApiKeys, revokeApiKey } from '../../db/api-keys.js';
 import { forbiddenPractice, practicesFor } from '../plugins/auth.js';
-import { notFound } from '../plugins/problems.js';
+import { notFound, Problem } from '../plugins/problems.js';
 import * as s from '../schemas/api-keys.js';
 import type { App, AppDeps } from '../types.js';
 import { isoTimestamp } from '../views.js';
@@ -31,7 +31,9 @@ export function apiKeyRoutes(deps: AppDeps) {
           tags: ['users'],
           operationId: 'issueApiKey',
           summary: 'Issue an API key for a user of the admin’s practices (the key is in this answer only)',
-          description: 'A practice the admin does not hold answers 403.',
+          description:
+            'A practice the admin does not hold answers 403, and so does the `operator` role: the installation’s ' +
+            'operator is not a practice’s to hand out.',
           response: {
             201: s.IssuedApiKey,
           },
@@ -39,6 +41,12 @@ export function apiKeyRoutes(deps: AppDeps) {
         config: { roles: ['admin'], idempotent: true },
       },
       async (req, reply) => {
+        if (req.body.role === 'operator')
+          throw new Problem(
+            403,
+            'Forbidden',
+            'a practice admin may not issue the installation operator role',
+          );
         const held = practicesFor(req);
         const outside = req.body.practiceIds.find((p) => !held.includes(p));
         if (outside) throw forbiddenPractice(outside);

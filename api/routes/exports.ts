@@ -4,7 +4,12 @@
  * than one chunk of rows. A practice owner can take all of its data along: nothing locks it in.
  */
 import { Readable } from 'node:stream';
-import { EXPORT_COLUMNS, type ExportKind, streamExport } from '../../db/reports/exports.js';
+import {
+  EXPORT_COLUMNS,
+  type ExportKind,
+  neutraliseFormula,
+  streamExport,
+} from '../../db/reports/exports.js';
 import { practicesFor } from '../plugins/auth.js';
 import * as s from '../schemas/exports.js';
 import { type App, type AppDeps, OVERSIGHT_ROLES } from '../types.js';
@@ -22,11 +27,14 @@ function plain(value: unknown): string | number | boolean | null {
   return value as string | number | boolean;
 }
 
-/** RFC 4180 field: quoted when it holds a comma, quote or line break; quotes doubled. */
+/**
+ * RFC 4180 field: quoted when it holds a comma, quote or line break; quotes doubled. Text that a
+ * spreadsheet would run as a formula is neutralised first; numbers and booleans are written as they are.
+ */
 export function csvField(value: unknown): string {
   const v = plain(value);
   if (v === null) return '';
-  const text = String(v);
+  const text = typeof v === 'string' ? neutraliseFormula(v) : String(v);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 

@@ -96,8 +96,8 @@ export function payerRuleRoutes(deps: AppDeps) {
           summary:
             'Add a rule version with its effective date; running claims of the payer reload their rules',
           description:
-            'A supervisor may add an override for one of its practices; an admin also the payer default ' +
-            '(practiceId null). 422 names the rule field that fails validation; 409 when a version with that scope and ' +
+            'A supervisor or admin may add an override for one of its practices; only the installation ' +
+            'operator changes the payer default (practiceId null). 422 names the rule field that fails validation; 409 when a version with that scope and ' +
             'effective date exists (versions are never replaced). A Temporal workflow rolls the version out: at once when ' +
             'it is in force, on its effective date when it is future-dated.',
           response: {
@@ -108,14 +108,26 @@ export function payerRuleRoutes(deps: AppDeps) {
             422: problemResponse('a rule fails validation (`errors` names `body/rules/<field>`)'),
           },
         },
-        config: { roles: OVERSIGHT_ROLES },
+        config: { roles: [...OVERSIGHT_ROLES, 'operator'] },
       },
       async (req, reply) => {
         const payerId = req.params.id;
         const body = req.body as Static<typeof s.RuleChangeBody>;
         const principal = req.principal!;
-        if (body.practiceId === null && principal.role !== 'admin') {
-          throw new Problem(403, 'Forbidden', 'only an admin may change a payer’s default rules');
+        // Payer defaults span every practice of the installation: the operator's, never a practice admin's.
+        if (body.practiceId === null && principal.role !== 'operator') {
+          throw new Problem(
+            403,
+            'Forbidden',
+            'only the installation operator may change a payer’s default rules',
+          );
+        }
+        if (body.practiceId !== null && principal.role === 'operator') {
+          throw new Problem(
+            403,
+            'Forbidden',
+            'a practice’s own rules are changed by its supervisors and admins',
+          );
         }
         if (body.practiceId !== null && !principal.practiceIds.includes(body.practiceId))
           throw forbiddenPractice(body.practiceId);

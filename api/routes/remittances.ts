@@ -34,11 +34,14 @@ import { type App, type AppDeps, INTAKE_ROLES, OVERSIGHT_ROLES, WORK_ROLES } fro
 import { claimJson, isoTimestamp, temporalUiUrl } from '../views.js';
 import { DEFAULT_WAITS, TIMED_OUT, waitAtMost } from '../waits.js';
 
-/** Practices a request reads remittances of; practice-less rows (payee not recognised) are the admin's. */
+/**
+ * Practices a request reads remittances of; practice-less rows (payee not recognised) belong to no
+ * practice, so only the installation operator sees them.
+ */
 function scopeOf(req: Parameters<typeof practicesFor>[0], practiceId: string | undefined): PracticeScope {
   return {
     practiceIds: practicesFor(req, practiceId),
-    includeUnassigned: practiceId === undefined && req.principal!.role === 'admin',
+    includeUnassigned: practiceId === undefined && req.principal!.role === 'operator',
   };
 }
 
@@ -181,7 +184,7 @@ export function remittanceRoutes(deps: AppDeps) {
           description: 'Remittances whose payee matched no practice are listed to admins only.',
           response: { 200: withExample(PageOf(s.RemittanceItem), s.REMITTANCE_PAGE_EXAMPLE) },
         },
-        config: { roles: WORK_ROLES, ranges: [['receivedFrom', 'receivedTo']] },
+        config: { roles: [...WORK_ROLES, 'operator'], ranges: [['receivedFrom', 'receivedTo']] },
       },
       async (req) => {
         const q = req.query;
@@ -228,7 +231,7 @@ export function remittanceRoutes(deps: AppDeps) {
           description: 'Loops whose payee matched no practice are listed to admins only.',
           response: { 200: PageOf(s.UnmatchedItem) },
         },
-        config: { roles: WORK_ROLES },
+        config: { roles: [...WORK_ROLES, 'operator'] },
       },
       async (req) => {
         const q = req.query;
@@ -271,7 +274,7 @@ export function remittanceRoutes(deps: AppDeps) {
             ),
           },
         },
-        config: { roles: OVERSIGHT_ROLES, idempotent: true },
+        config: { roles: [...OVERSIGHT_ROLES, 'operator'], idempotent: true },
       },
       async (req) => {
         const unmatched = await getUnmatched(deps.db, req.params.id);

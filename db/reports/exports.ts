@@ -225,3 +225,16 @@ export function streamExport(
       );
   }
 }
+
+/** The first characters that make a spreadsheet read a cell as a formula (or a DDE command). */
+const FORMULA_START = /^[=+\-@\t\r]/;
+
+/**
+ * Neutralises spreadsheet formula injection in one exported text cell: a cell that begins with `=`,
+ * `+`, `-`, `@`, tab or CR gets a leading apostrophe, which spreadsheets show as text and never
+ * evaluate (an actor name or a denial reason like `=HYPERLINK(...)` stays a string). Numbers are
+ * exported as numbers by the caller and never pass through here: a negative amount is not a formula.
+ */
+export function neutraliseFormula(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}

@@ -72,6 +72,8 @@ export async function startDevServer(opts: {
   uiPort?: number;
   dbFile?: string;
   namespace: string;
+  /** The codec server the Web UI decodes payloads through (the API's `/codec`). */
+  uiCodecEndpoint?: string;
   log?: (msg: string) => void;
 }): Promise<RunningTemporal> {
   const args = [
@@ -91,6 +93,7 @@ export async function startDevServer(opts: {
     args.push('--sqlite-pragma', 'journal_mode=WAL', '--sqlite-pragma', 'synchronous=NORMAL');
   }
   if (opts.uiPort) args.push('--ui-port', String(opts.uiPort));
+  if (opts.uiPort && opts.uiCodecEndpoint) args.push('--ui-codec-endpoint', opts.uiCodecEndpoint);
   else args.push('--headless');
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES))
     args.push('--search-attribute', `${name}=${type}`);

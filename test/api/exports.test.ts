@@ -117,6 +117,17 @@ describe('GET /exports/:kind', () => {
     expect(csvField(['N115'])).toBe('"[""N115""]"');
   });
 
+  it('a text cell beginning with =, +, -, @, tab or CR is neutralised; numbers are not', () => {
+    expect(csvField('=HYPERLINK("http://x","y")')).toBe(`"'=HYPERLINK(""http://x"",""y"")"`);
+    expect(csvField('+1+1')).toBe("'+1+1");
+    expect(csvField('-2+3')).toBe("'-2+3");
+    expect(csvField('@SUM(A1)')).toBe("'@SUM(A1)");
+    expect(csvField('\t=1')).toBe("'\t=1");
+    expect(csvField('\r=1')).toBe(`"'\r=1"`);
+    expect(csvField(-500)).toBe('-500');
+    expect(csvField('biller-7')).toBe('biller-7');
+  });
+
   it('events and postings of the practice only, postings with their adjustments', async () => {
     const events = ndjson((await exportOf('events?practiceId=sunrise-fp')).body);
     expect(events.map((e) => e.reason)).toEqual(['line one\nline two']);

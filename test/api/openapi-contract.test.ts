@@ -33,6 +33,8 @@ const OPERATION_IDS = [
   'addClaimNote',
   'addPayerRuleVersion',
   'assignClaim',
+  'codecDecode',
+  'codecEncode',
   'createClaim',
   'exportPracticeData',
   'fileAppeal',
@@ -47,6 +49,8 @@ const OPERATION_IDS = [
   'listApiKeys',
   'listClaimEvents',
   'listClaims',
+  'listCodecAccess',
+  'listFailedNotifications',
   'listRemittances',
   'listStuckClaims',
   'listUnmatchedRemittanceLoops',
@@ -54,6 +58,7 @@ const OPERATION_IDS = [
   'placeHold',
   'recordAppealDecision',
   'recordPatientPayment',
+  'redeliverNotification',
   'releaseHold',
   'resubmitCorrectedClaim',
   'revokeApiKey',
@@ -61,6 +66,7 @@ const OPERATION_IDS = [
   'submitClaimBatch',
   'transferClaimToPatient',
   'uploadRemittance',
+  'verifyAuditTrail',
   'writeOffClaim',
 ];
 
@@ -230,6 +236,8 @@ describe('methods', () => {
         ),
       ];
       if (declared.includes('GET')) declared.push('HEAD');
+      // The codec server answers the Temporal UI's CORS preflight (undocumented: browser plumbing).
+      if (path.startsWith('/codec/') && path !== '/codec/access-log') declared.push('OPTIONS');
       for (const method of METHODS.filter((m) => !declared.includes(m))) {
         const res = await ctx.app.inject({ method, url });
         const where = `${method} ${path}`;

@@ -144,10 +144,16 @@ describe('payer rules', () => {
     );
   });
 
-  it('lets only an admin change the payer default; a future version tells no running claim yet', async () => {
+  it('lets only the installation operator change the payer default (a practice admin gets 403); a future version tells no running claim yet', async () => {
     const body = { practiceId: null, effectiveFrom: '2031-01-01', rules: rules({ followUpDays: 21 }) };
     expect((await put('ACME-HEALTH', body, sunrise('supervisor'))).statusCode).toBe(403);
-    const res = await put('ACME-HEALTH', body, sunrise('admin'));
+    const asAdmin = await put('ACME-HEALTH', body, sunrise('admin'));
+    expect(asAdmin.statusCode).toBe(403);
+    expect((asAdmin.json() as { detail: string }).detail).toMatch(/operator/);
+    // The operator owns defaults, not a practice's own overrides.
+    const override = { practiceId: 'sunrise-fp', effectiveFrom: '2031-01-01', rules: rules() };
+    expect((await put('ACME-HEALTH', override, sunrise('operator'))).statusCode).toBe(403);
+    const res = await put('ACME-HEALTH', body, sunrise('operator'));
     expect(res.statusCode).toBe(201);
     expect((res.json() as { signalledClaims: number }).signalledClaims).toBe(0);
   });

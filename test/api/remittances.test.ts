@@ -115,11 +115,31 @@ describe('GET /remittances and /remittances/unmatched', () => {
     expect(items.some((i) => i.unmatchedClaims === 1)).toBe(true);
   });
 
-  it('shows remittances no practice could be matched to only to an admin', async () => {
-    const admin = (await get('/remittances?limit=200', sunrise('admin'))).json() as {
+  it('shows remittances no practice could be matched to only to the installation operator, never to a practice admin', async () => {
+    const admin = (await get('/remittances?limit=200', stack.auth('admin'))).json() as {
       items: { id: string }[];
     };
-    expect(admin.items.map((i) => i.id)).toContain(orphanRemittance);
+    expect(admin.items.map((i) => i.id)).not.toContain(orphanRemittance);
+    const operator = (await get('/remittances?limit=200', sunrise('operator'))).json() as {
+      items: { id: string }[];
+    };
+    expect(operator.items.map((i) => i.id)).toContain(orphanRemittance);
+  });
+
+  it('keeps unmatched loops of a remittance whose payee matched no practice from practice admins; the operator sees them', async () => {
+    const res = await upload(
+      era({ pcn: 'ORPHAN-LOOP-1', payeeNpi: '1245319599' }),
+      stack.auth('integration'),
+    );
+    expect(res.statusCode).toBe(201);
+    type Loop = { patientControlNumber: string; practiceId: string | null };
+    const loops = async (headers: Record<string, string>) =>
+      ((await get('/remittances/unmatched?limit=200', headers)).json() as { items: Loop[] }).items.filter(
+        (u) => u.patientControlNumber === 'ORPHAN-LOOP-1',
+      );
+    expect(await loops(stack.auth('admin'))).toEqual([]);
+    expect(await loops(sunrise('admin'))).toEqual([]);
+    expect(await loops(sunrise('operator'))).toEqual([expect.objectContaining({ practiceId: null })]);
   });
 
   it('pages with a cursor', async () => {
@@ -166,7 +186,7 @@ describe('POST /remittances/unmatched/:id/match', () => {
     await waitForStatus(stack, claim.id, ['AWAITING_ADJUDICATION']);
     await upload(era({ pcn: 'MATCH-ME-1' }), sunrise('integration'));
     await upload(era({ pcn: 'MATCH-LAKE-1', payeeNpi: LAKESIDE_NPI }), stack.auth('integration'));
-    const all = (await get('/remittances/unmatched?limit=200', stack.auth('admin'))).json() as {
+    const all = (await get('/remittances/unmatched?limit=200', sunrise('operator'))).json() as {
       items: Unmatched[];
     };
     loop = all.items.find((u) => u.patientControlNumber === 'MATCH-ME-1')!;

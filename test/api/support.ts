@@ -11,8 +11,10 @@ import { pino } from 'pino';
 import { inject } from 'vitest';
 import { type App, buildApp } from '../../api/app.js';
 import { createApiKey, type Role } from '../../db/api-keys.js';
+import { appendClaimEvent } from '../../db/claim-events.js';
 import type { Db } from '../../db/pool.js';
 import { seedDemoKeys } from '../../db/seed.js';
+import type { ClaimStatus } from '../../domain/claim-status.js';
 import { createTestDatabase } from '../support/db.js';
 import { claimBody, eventually, type Stack } from '../support/stack.js';
 
@@ -22,11 +24,14 @@ export const SUNRISE_KEYS: Record<Role, string> = {
   supervisor: 'sunrise-supervisor-key',
   admin: 'sunrise-admin-key',
   integration: 'sunrise-integration-key',
+  // The installation's operator is no practice's: it holds every practice.
+  operator: 'installation-operator-key',
 };
 
 export async function createSunriseKeys(db: Db): Promise<void> {
   for (const [role, key] of Object.entries(SUNRISE_KEYS) as [Role, string][]) {
-    await createApiKey(db, { userId: `sunrise-${role}`, role, practiceIds: ['sunrise-fp'], key });
+    const practiceIds = role === 'operator' ? ['sunrise-fp', 'lakeside-ortho'] : ['sunrise-fp'];
+    await createApiKey(db, { userId: `sunrise-${role}`, role, practiceIds, key });
   }
 }
 
@@ -344,20 +349,18 @@ export async function seedEvent(
     .select('practice_id')
     .where('id', '=', input.claimUuid)
     .executeTakeFirstOrThrow();
-  await db
-    .insertInto('claim_events')
-    .values({
-      event_key: `${input.claimUuid}:seed:${eventSeq}`,
-      claim_id: input.claimUuid,
-      practice_id: claim.practice_id,
-      at: input.at,
-      actor: 'system',
-      kind: input.kind,
-      from_status: input.fromStatus ?? null,
-      to_status: input.toStatus ?? null,
-      reason: input.reason ?? null,
-    })
-    .execute();
+  // Through the one writer of claim_events, so seeded trails carry their hash chain.
+  await appendClaimEvent(db, {
+    eventKey: `${input.claimUuid}:seed:${eventSeq}`,
+    claimUuid: input.claimUuid,
+    practiceId: claim.practice_id,
+    at: input.at,
+    actor: 'system',
+    kind: input.kind,
+    fromStatus: (input.fromStatus ?? null) as ClaimStatus | null,
+    toStatus: (input.toStatus ?? null) as ClaimStatus | null,
+    reason: input.reason,
+  });
 }
 
 /** Removes every claim (and what hangs off it) from a test database, for files that seed several scenarios. */

@@ -5,11 +5,13 @@
  * pulled by the Temporal Schedule, posted, signalled, and the claim ends PAID.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { Client, Connection } from '@temporalio/client';
+import type { Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { seedDemoKeys } from '../../db/seed.js';
+import { connectClient, createTemporalClient } from '../../temporal/connection.js';
 import { ClaimStatusKey, OpenBalanceCentsKey } from '../../workflows/search-attributes.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
+import { keyringEnv, TEST_KEYRING } from '../support/keys.js';
 import { freePort } from '../support/ports.js';
 import { claimBody, eventually } from '../support/stack.js';
 
@@ -42,6 +44,7 @@ beforeAll(async () => {
     TEMPORAL_ADDRESS: inject('temporalAddress'),
     TEMPORAL_TASK_QUEUE: taskQueue,
     PAYER_API_URL: `http://127.0.0.1:${simPort}`,
+    ...keyringEnv(TEST_KEYRING),
   };
   start('payer-sim/main.ts', { PAYER_SIM_PORT: String(simPort), PAYER_SIM_ADJUDICATION_DELAY_MS: '0' });
   start('worker/main.ts', { ...common, ERA_POLL_INTERVAL_SECONDS: '2' });
@@ -52,7 +55,7 @@ beforeAll(async () => {
     'API ready',
     90_000,
   );
-  temporal = await Connection.connect({ address: inject('temporalAddress') });
+  temporal = await connectClient({ address: inject('temporalAddress') });
 }, 120_000);
 
 afterAll(async () => {
@@ -111,7 +114,7 @@ describe('whole path over real processes', () => {
     expect(payments).toHaveLength(1);
     expect(payments[0]!.paid_cents).toBe(claim.paidCents);
 
-    const client = new Client({ connection: temporal });
+    const client = createTemporalClient(temporal, 'default', TEST_KEYRING);
     const desc = await client.workflow.getHandle(created.workflowId).describe();
     expect(desc.status.name).toBe('COMPLETED');
     expect(desc.typedSearchAttributes.get(ClaimStatusKey)).toBe('PAID');

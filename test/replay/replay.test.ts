@@ -8,6 +8,8 @@ import { join } from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils.js';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { describe, expect, inject, it } from 'vitest';
+import { createDataConverter } from '../../temporal/codec.js';
+import { TEST_KEYRING } from '../support/keys.js';
 
 const dir = join(import.meta.dirname, '..', 'histories');
 const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
@@ -35,7 +37,12 @@ describe('replay of recorded claim histories', () => {
     }));
     const results: { workflowId: string; error?: unknown }[] = [];
     for await (const r of Worker.runReplayHistories(
-      { workflowBundle: { codePath: inject('workflowBundlePath') } },
+      // Production's codec: histories recorded before encryption carry plain payloads, which it passes
+      // through; encrypted histories need their keys (see test/integration/key-rotation.test.ts).
+      {
+        workflowBundle: { codePath: inject('workflowBundlePath') },
+        dataConverter: createDataConverter(TEST_KEYRING),
+      },
       histories,
     )) {
       results.push({ workflowId: r.workflowId, error: r.error });

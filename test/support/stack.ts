@@ -4,26 +4,37 @@
  * payer-sim), and the API app (used through `inject`, or listening when a test needs real HTTP).
  */
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import type { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { pino } from 'pino';
 import { inject } from 'vitest';
 import { createHttpPayerGateway } from '../../activities/payer/http-gateway.js';
 import { type App, buildApp } from '../../api/app.js';
+import type { PayloadKeyring } from '../../config/index.js';
 import type { Db } from '../../db/pool.js';
 import type { ClaimRow } from '../../db/schema.js';
 import { DEMO_KEYS, seedDemoKeys } from '../../db/seed.js';
 import { buildPayerSim } from '../../payer-sim/app.js';
 import type { PayerSimOptions } from '../../payer-sim/config.js';
+import { createDataConverter } from '../../temporal/codec.js';
+import { connectClient, connectionOptions, createTemporalClient } from '../../temporal/connection.js';
 import { installRuntime } from '../../worker/runtime.js';
 import { createClaimsWorker } from '../../worker/worker.js';
 import { createTestDatabase } from './db.js';
+import { TEST_KEYRING } from './keys.js';
 
 export interface Stack {
   db: Db;
   dbUrl: string;
   app: App;
   client: Client;
+  /** The client connection (no codec of its own): read raw histories through it. */
+  connection: Connection;
+  /**
+   * Replaces the worker, client and app with ones using `keyring` (a key rotation: the workflows keep
+   * running on the server, the new worker picks them up).
+   */
+  useKeyring(keyring: PayloadKeyring): Promise<void>;
   taskQueue: string;
   simUrl: string;
   sim: ReturnType<typeof buildPayerSim>;
@@ -48,8 +59,9 @@ export interface Stack {
 const silent = pino({ level: 'silent' });
 
 export async function startStack(
-  opts: { payerSim?: PayerSimOptions; webhookUrl?: string } = {},
+  opts: { payerSim?: PayerSimOptions; webhookUrl?: string; keyring?: PayloadKeyring } = {},
 ): Promise<Stack> {
+  const keyring = opts.keyring ?? TEST_KEYRING;
   installRuntime(pino({ level: 'warn' }));
   const tdb = await createTestDatabase();
   await seedDemoKeys(tdb.db);
@@ -69,37 +81,52 @@ export async function startStack(
   );
   const simUrl = await sim.listen({ port: 0, host: '127.0.0.1' });
   const address = inject('temporalAddress');
-  const connection = await Connection.connect({ address });
-  const client = new Client({ connection, namespace: 'default' });
-  const nativeConnection = await NativeConnection.connect({ address });
+  const connection = await connectClient({ address });
+  const nativeConnection = await NativeConnection.connect(connectionOptions({ address }));
   const taskQueue = `it-${randomUUID()}`;
-  const worker: Worker = await createClaimsWorker({
-    connection: nativeConnection,
-    namespace: 'default',
-    taskQueue,
-    db: tdb.db,
-    payer: createHttpPayerGateway({ baseUrl: simUrl, apiKey: 'sim-key', timeoutMs: 3_000 }),
-    client,
-    log: silent,
-    workflowBundle: { codePath: inject('workflowBundlePath') },
-  });
-  const running = worker.run();
-  const app = await buildApp({
-    db: tdb.db,
-    temporal: client,
-    log: silent,
-    config: {
-      temporal: {
-        address,
-        namespace: 'default',
-        taskQueue,
-        uiUrl: 'http://localhost:8233',
-        cliPath: undefined,
+  // The client, worker and app of one payload keyring; `useKeyring` replaces all three (key rotation).
+  const boot = async (ring: PayloadKeyring) => {
+    const client = createTemporalClient(connection, 'default', ring);
+    const worker: Worker = await createClaimsWorker({
+      connection: nativeConnection,
+      namespace: 'default',
+      taskQueue,
+      db: tdb.db,
+      payer: createHttpPayerGateway({ baseUrl: simUrl, apiKey: 'sim-key', timeoutMs: 3_000 }),
+      client,
+      log: silent,
+      workflowBundle: { codePath: inject('workflowBundlePath') },
+      dataConverter: createDataConverter(ring),
+    });
+    const running = worker.run();
+    const app = await buildApp({
+      db: tdb.db,
+      temporal: client,
+      log: silent,
+      payloadKeys: ring,
+      config: {
+        temporal: {
+          address,
+          namespace: 'default',
+          taskQueue,
+          uiUrl: 'http://localhost:8233',
+          cliPath: undefined,
+        },
+        api: { host: '127.0.0.1', port: 0, rateLimitPerMinute: 10_000, bodyLimitBytes: 5 * 1024 * 1024 },
       },
-      api: { host: '127.0.0.1', port: 0, rateLimitPerMinute: 10_000, bodyLimitBytes: 5 * 1024 * 1024 },
-    },
-  });
-  await app.ready();
+    });
+    await app.ready();
+    return {
+      client,
+      app,
+      async stop() {
+        await app.close();
+        worker.shutdown();
+        await running;
+      },
+    };
+  };
+  let cur = await boot(keyring);
   const claimRow = (id: string) =>
     tdb.db.selectFrom('claims').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
   return {
@@ -108,7 +135,7 @@ export async function startStack(
     async submitClaim(memberId, overrides = {}) {
       const body = claimBody(overrides);
       body.patient.memberId = memberId;
-      const res = await app.inject({
+      const res = await cur.app.inject({
         method: 'POST',
         url: '/claims',
         headers: { authorization: `Bearer ${DEMO_KEYS.integration}` },
@@ -129,14 +156,23 @@ export async function startStack(
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify(opts.appeals ? { appeals: true } : {}),
       });
-      await client.workflow.execute('eraPollWorkflow', {
+      await cur.client.workflow.execute('eraPollWorkflow', {
         taskQueue,
         workflowId: `poll-${randomUUID()}`,
         args: [],
       });
     },
-    app,
-    client,
+    get app() {
+      return cur.app;
+    },
+    get client() {
+      return cur.client;
+    },
+    connection,
+    async useKeyring(ring) {
+      await cur.stop();
+      cur = await boot(ring);
+    },
     taskQueue,
     simUrl,
     sim,
@@ -151,9 +187,7 @@ export async function startStack(
       if (!res.ok) throw new Error(`payer-sim config refused: ${res.status} ${await res.text()}`);
     },
     async stop() {
-      await app.close();
-      worker.shutdown();
-      await running;
+      await cur.stop();
       await sim.close();
       await nativeConnection.close();
       await connection.close();

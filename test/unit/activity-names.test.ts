@@ -18,6 +18,7 @@ const ACTIVITY_NAMES = [
   'recordAppealDecision',
   'recordClaimEvent',
   'recordRulesRollout',
+  'redeliverFailedNotifications',
   'sendPatientStatement',
   'signalPostedClaims',
   'signalRulesChange',

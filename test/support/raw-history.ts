@@ -1,0 +1,78 @@
+/**
+ * Reads workflow histories as the Temporal server stores them, through a client with no payload codec,
+ * and finds every place a secret could sit: payload bytes (base64-decoded), search attributes, memos,
+ * and every plain string of the history (failure messages, ids, names).
+ */
+
+import type { Connection } from '@temporalio/client';
+import { type Client, Client as TemporalClient } from '@temporalio/client';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+
+/** One payload of a history: where it sits, its metadata and its data decoded from base64. */
+export interface RawPayload {
+  path: string;
+  encoding: string;
+  keyId: string | undefined;
+  /** The owning workflow recorded at sealing (the codec server authorises by its practice). */
+  workflowId: string | undefined;
+  text: string;
+}
+
+/** A history as JSON (what the server stores), with its payloads pulled out. */
+export interface RawHistory {
+  workflowId: string;
+  json: string;
+  payloads: RawPayload[];
+}
+
+const b64 = (s: string) => Buffer.from(s, 'base64').toString('latin1');
+
+function collect(node: unknown, path: string, out: RawPayload[]): void {
+  if (Array.isArray(node)) {
+    for (const [i, v] of node.entries()) collect(v, `${path}[${i}]`, out);
+    return;
+  }
+  if (!node || typeof node !== 'object') return;
+  const o = node as Record<string, unknown>;
+  const metadata = o.metadata as Record<string, string> | undefined;
+  if (metadata && typeof metadata === 'object' && typeof metadata.encoding === 'string') {
+    out.push({
+      path,
+      encoding: b64(metadata.encoding),
+      keyId: metadata['encryption-key-id'] ? b64(metadata['encryption-key-id']) : undefined,
+      workflowId: metadata['encryption-workflow-id'] ? b64(metadata['encryption-workflow-id']) : undefined,
+      text: [typeof o.data === 'string' ? b64(o.data) : '', ...Object.values(metadata).map(b64)].join('\n'),
+    });
+    return;
+  }
+  for (const [k, v] of Object.entries(o)) collect(v, `${path}.${k}`, out);
+}
+
+/** The raw history of one workflow run (the latest), read without any codec. */
+export async function rawHistory(
+  connection: Connection,
+  workflowId: string,
+  runId?: string,
+): Promise<RawHistory> {
+  const plain: Client = new TemporalClient({ connection, namespace: 'default' });
+  const history = await plain.workflow.getHandle(workflowId, runId).fetchHistory();
+  const json = historyToJSON(history);
+  const payloads: RawPayload[] = [];
+  collect(JSON.parse(json), '$', payloads);
+  return { workflowId, json, payloads };
+}
+
+/** Whether a payload sits in a search attribute (the server must read those, so they stay plain). */
+export function isSearchAttribute(p: RawPayload): boolean {
+  return /searchAttributes\.indexedFields/.test(p.path);
+}
+
+/** Every needle found anywhere in the history, with where: empty when the history is clean. */
+export function findSecrets(h: RawHistory, needles: string[]): string[] {
+  const found: string[] = [];
+  for (const n of needles) {
+    if (h.json.includes(n)) found.push(`${h.workflowId}: "${n}" in the history's plain fields`);
+    for (const p of h.payloads) if (p.text.includes(n)) found.push(`${h.workflowId}: "${n}" in ${p.path}`);
+  }
+  return found;
+}
