@@ -3,6 +3,7 @@ import * as core from './migrations/2026-11-30-001-core.js';
 import * as apiKeys from './migrations/2026-11-30-002-api-keys.js';
 import * as apiIndexes from './migrations/2026-11-30-003-api-indexes.js';
 import * as intakeReconciliation from './migrations/2026-11-30-004-intake-reconciliation.js';
+import * as documents from './migrations/2026-12-02-010-documents.js';
 
 /**
  * Migrations are listed in code rather than read from a folder so that the same list works under tsx,
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-30-002-api-keys': apiKeys,
   '2026-11-30-003-api-indexes': apiIndexes,
   '2026-11-30-004-intake-reconciliation': intakeReconciliation,
+  '2026-12-02-010-documents': documents,
 };
 
 class CodeMigrationProvider implements MigrationProvider {

@@ -3,7 +3,7 @@
  * format of faxed records) becomes one page per image in the file. Images are scaled to fit a Letter page
  * inside the margins and never enlarged, so a scan prints at its own resolution.
  */
-import { PDFDocument } from 'pdf-lib';
+import { PDFDocument, type PDFImage } from 'pdf-lib';
 import { PNG } from 'pngjs';
 import UTIF from 'utif2';
 import { FailureType } from '../../domain/failures.js';
@@ -18,7 +18,10 @@ const FOOTER_SPACE = 30;
 /** Loads a PDF for merging; refuses encrypted or unreadable files with a message naming the attachment. */
 export async function loadPdf(bytes: Uint8Array, what: string): Promise<PDFDocument> {
   try {
-    return await PDFDocument.load(bytes, { updateMetadata: false });
+    const doc = await PDFDocument.load(bytes, { updateMetadata: false });
+    // pdf-lib parses lazily: walking the page tree is what proves the file is usable.
+    if (doc.getPageCount() === 0) throw new Error('it has no pages');
+    return doc;
   } catch (err) {
     const encrypted = (err as Error).constructor?.name === 'EncryptedPDFError';
     throw new DocumentError(
@@ -64,16 +67,24 @@ export async function attachmentAsPdf(
     return { bytes: attachment.bytes, pageCount: doc.getPageCount() };
   }
   const doc = await PDFDocument.create({ updateMetadata: false });
-  const images =
-    attachment.mediaType === 'image/tiff'
-      ? await Promise.all(
-          tiffToPngs(attachment.bytes, `Attachment "${attachment.title}"`).map((p) => doc.embedPng(p)),
-        )
+  const what = `Attachment "${attachment.title}"`;
+  const pngs = attachment.mediaType === 'image/tiff' ? tiffToPngs(attachment.bytes, what) : undefined;
+  let images: PDFImage[];
+  try {
+    images = pngs
+      ? await Promise.all(pngs.map((p) => doc.embedPng(p)))
       : [
           attachment.mediaType === 'image/png'
             ? await doc.embedPng(attachment.bytes)
             : await doc.embedJpg(attachment.bytes),
         ];
+  } catch (err) {
+    throw new DocumentError(
+      FailureType.AttachmentTypeRefused,
+      `${what} is not a readable ${attachment.mediaType === 'image/jpeg' ? 'JPEG' : 'PNG'} image: ${(err as Error).message}`,
+      'file',
+    );
+  }
   for (const image of images) {
     const page = doc.addPage(LETTER);
     const maxW = LETTER[0] - MARGIN * 2;
@@ -93,9 +104,5 @@ export async function attachmentAsPdf(
 
 /** The page count of an upload, checking on the way that it can be merged into a packet. */
 export async function countAttachmentPages(attachment: PacketAttachment): Promise<number> {
-  if (attachment.mediaType === 'application/pdf') {
-    return (await loadPdf(attachment.bytes, `Attachment "${attachment.title}"`)).getPageCount();
-  }
-  if (attachment.mediaType === 'image/tiff') return tiffToPngs(attachment.bytes, attachment.title).length;
-  return 1;
+  return (await attachmentAsPdf(attachment)).pageCount;
 }
