@@ -307,6 +307,60 @@ export interface RuleChangesTable {
   at: CreatedAt;
 }
 
+export interface AttachmentsTable {
+  id: Generated<string>;
+  practice_id: string;
+  claim_id: string;
+  sha256: string;
+  media_type: string;
+  size_bytes: number;
+  page_count: number;
+  title: string;
+  file_name: string | null;
+  storage: string;
+  uploaded_by: string;
+  uploaded_at: CreatedAt;
+}
+
+export interface DocumentsTable {
+  id: Generated<string>;
+  practice_id: string;
+  claim_id: string | null;
+  kind: string;
+  document_key: string;
+  sha256: string;
+  media_type: string;
+  size_bytes: number;
+  page_count: number | null;
+  appeal_id: string | null;
+  statement_id: string | null;
+  template_key: string | null;
+  template_version: number | null;
+  attachment_ids: ColumnType<string[], string[] | undefined, string[]>;
+  created_at: CreatedAt;
+  sent_at: Timestamp | null;
+  delivery_reference: string | null;
+}
+
+export interface DocumentTemplatesTable {
+  id: Generated<string>;
+  practice_id: string;
+  template_key: string;
+  version: number;
+  kind: ColumnType<string, string | undefined, string>;
+  name: string;
+  payer_types: string[];
+  categories: ColumnType<string[], string[] | undefined, string[]>;
+  levels: ColumnType<number[], number[] | undefined, number[]>;
+  form: string | null;
+  subject: string;
+  body: string;
+  closing: string;
+  retired: ColumnType<boolean, boolean | undefined, boolean>;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
 export interface Database {
   api_keys: ApiKeysTable;
   practices: PracticesTable;
@@ -329,6 +383,9 @@ export interface Database {
   claim_events: ClaimEventsTable;
   idempotency_keys: IdempotencyKeysTable;
   rule_changes: RuleChangesTable;
+  attachments: AttachmentsTable;
+  documents: DocumentsTable;
+  document_templates: DocumentTemplatesTable;
 }
 
 export type ClaimRow = Selectable<ClaimsTable>;
