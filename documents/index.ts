@@ -17,6 +17,7 @@ export {
   extensionOf,
   sniffMediaType,
 } from './attachments/content-type.js';
+export { type AttachmentStoreConfig, createAttachmentStore } from './attachments/factory.js';
 export { LocalAttachmentStore } from './attachments/local-store.js';
 export { S3AttachmentStore, type S3StoreOptions } from './attachments/s3-store.js';
 export {

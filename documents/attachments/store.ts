@@ -9,7 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, open, rm } from 'node:fs/promises';
+import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -31,6 +31,11 @@ export interface PutOptions {
   maxBytes: number;
   /** The uploader's file name, used only to word a refusal ("named .pdf but is an executable"). */
   fileName?: string;
+  /**
+   * A deeper check run on the complete bytes before they are stored (e.g. "the PDF can be merged into
+   * a packet"); throwing refuses the upload and nothing is stored.
+   */
+  verify?: (bytes: Buffer, mediaType: AttachmentMediaType) => Promise<void>;
 }
 
 /** Bytes, a Node stream or any async iterable of chunks. */
@@ -120,6 +125,7 @@ export async function spoolUpload(
     }
     const tail = await readTail(path, size, 1024);
     const mediaType = checkAttachmentContent(head.subarray(0, headLength), tail, options.fileName);
+    if (options.verify) await options.verify(await readFile(path), mediaType);
     return { path, sha256: hash.digest('hex'), sizeBytes: size, mediaType, discard };
   } catch (err) {
     await discard();

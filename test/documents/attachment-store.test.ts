@@ -13,6 +13,7 @@ import { LocalAttachmentStore } from '../../documents/attachments/local-store.js
 import { S3AttachmentStore } from '../../documents/attachments/s3-store.js';
 import { type AttachmentStore, readAll, sha256Hex } from '../../documents/attachments/store.js';
 import { DocumentError } from '../../documents/errors.js';
+import { countAttachmentPages } from '../../documents/pdf/pages.js';
 import { FailureType } from '../../domain/failures.js';
 import { findMinio, type RunningMinio, startMinio } from '../../scripts/infra/minio.js';
 import { markerPdf, samplePng, sampleTiff } from './fixtures.js';
@@ -108,6 +109,24 @@ function storeContract(name: string, make: () => StoreUnderTest) {
       );
       expect(err.type).toBe(FailureType.AttachmentTooLarge);
       expect(err.message).toContain(String(LIMIT));
+      expect(await contents()).toEqual(before);
+    });
+
+    it('a file the deeper check refuses (a PDF that cannot be merged) is not stored', async () => {
+      const { store, contents } = make();
+      const before = await contents();
+      const broken = Buffer.from('%PDF-1.7\nno objects here\n%%EOF');
+      const err = await refusal(
+        store.put(broken, {
+          maxBytes: LIMIT,
+          fileName: 'chart.pdf',
+          verify: async (bytes, mediaType) => {
+            await countAttachmentPages({ title: 'chart.pdf', mediaType, bytes });
+          },
+        }),
+      );
+      expect(err.type).toBe(FailureType.AttachmentTypeRefused);
+      expect(err.message).toContain('not a readable PDF');
       expect(await contents()).toEqual(before);
     });
 
