@@ -361,6 +361,45 @@ export interface DocumentTemplatesTable {
   created_at: CreatedAt;
 }
 
+export interface PracticeDocumentSettingsTable {
+  practice_id: string;
+  address_lines: string[];
+  city: string;
+  state: string;
+  postal_code: string;
+  phone: string;
+  fax: string | null;
+  email: string | null;
+  payment_url: string | null;
+  payment_phone: string | null;
+  payment_plan_text: string | null;
+  financial_assistance_summary: string;
+  financial_assistance_how_to_apply: string;
+  updated_at: CreatedAt;
+}
+
+export interface PayerDocumentSettingsTable {
+  payer_id: string;
+  appeal_address_lines: string[] | null;
+  appeal_city: string | null;
+  appeal_state: string | null;
+  appeal_postal_code: string | null;
+  plan_appeal_rights: string | null;
+  contractor_name: string | null;
+  updated_at: CreatedAt;
+}
+
+export interface PatientGuarantorsTable {
+  patient_id: string;
+  practice_id: string;
+  name: string;
+  address_lines: string[];
+  city: string;
+  state: string;
+  postal_code: string;
+  updated_at: CreatedAt;
+}
+
 export interface Database {
   api_keys: ApiKeysTable;
   practices: PracticesTable;
@@ -386,6 +425,9 @@ export interface Database {
   attachments: AttachmentsTable;
   documents: DocumentsTable;
   document_templates: DocumentTemplatesTable;
+  practice_document_settings: PracticeDocumentSettingsTable;
+  payer_document_settings: PayerDocumentSettingsTable;
+  patient_guarantors: PatientGuarantorsTable;
 }
 
 export type ClaimRow = Selectable<ClaimsTable>;

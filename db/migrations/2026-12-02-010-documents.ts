@@ -2,8 +2,8 @@ import { type Kysely, sql } from 'kysely';
 
 /**
  * Documents: files uploaded to a claim (attachments), documents the system generated (appeal packets,
- * timely-filing proofs, patient statements, print batches) and the practices' versioned letter
- * templates. The bytes live in the attachment store under their SHA-256; these rows say whose they are.
+ * timely-filing proofs, patient statements, print batches), the practices' versioned letter
+ * templates, and what letters and statements print (letterheads, payer appeal addresses, guarantors). The bytes live in the attachment store under their SHA-256; these rows say whose they are.
  * Unique keys make every write idempotent: the same file uploaded twice to a claim is one attachment,
  * and a retried activity that stores a generated document finds the row it wrote the first time.
  */
@@ -90,11 +90,66 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addUniqueConstraint('document_templates_version_uq', ['practice_id', 'template_key', 'version'])
     .execute();
+
+  await settingsTables(db);
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: see up()
+async function settingsTables(db: Kysely<any>): Promise<void> {
+  // What a practice prints on its letters and statements (letterhead, how to pay, financial assistance).
+  await db.schema
+    .createTable('practice_document_settings')
+    .addColumn('practice_id', 'text', (c) => c.primaryKey().references('practices.id'))
+    .addColumn('address_lines', sql`text[]`, (c) => c.notNull())
+    .addColumn('city', 'text', (c) => c.notNull())
+    .addColumn('state', 'text', (c) => c.notNull())
+    .addColumn('postal_code', 'text', (c) => c.notNull())
+    .addColumn('phone', 'text', (c) => c.notNull())
+    .addColumn('fax', 'text')
+    .addColumn('email', 'text')
+    .addColumn('payment_url', 'text')
+    .addColumn('payment_phone', 'text')
+    .addColumn('payment_plan_text', 'text')
+    .addColumn('financial_assistance_summary', 'text', (c) => c.notNull())
+    .addColumn('financial_assistance_how_to_apply', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .execute();
+  // Where a payer takes appeals and how its plans word their appeal rights (commercial letters cite them).
+  await db.schema
+    .createTable('payer_document_settings')
+    .addColumn('payer_id', 'text', (c) => c.primaryKey().references('payers.id'))
+    .addColumn('appeal_address_lines', sql`text[]`)
+    .addColumn('appeal_city', 'text')
+    .addColumn('appeal_state', 'text')
+    .addColumn('appeal_postal_code', 'text')
+    .addColumn('plan_appeal_rights', 'text')
+    .addColumn('contractor_name', 'text')
+    .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .execute();
+  // The person a patient statement is mailed to (the patient, or a parent or guardian), and where.
+  await db.schema
+    .createTable('patient_guarantors')
+    .addColumn('patient_id', 'uuid', (c) => c.primaryKey().references('patients.id'))
+    .addColumn('practice_id', 'text', (c) => c.notNull().references('practices.id'))
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('address_lines', sql`text[]`, (c) => c.notNull())
+    .addColumn('city', 'text', (c) => c.notNull())
+    .addColumn('state', 'text', (c) => c.notNull())
+    .addColumn('postal_code', 'text', (c) => c.notNull())
+    .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+    .execute();
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: see up()
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const table of ['document_templates', 'documents', 'attachments']) {
+  for (const table of [
+    'patient_guarantors',
+    'payer_document_settings',
+    'practice_document_settings',
+    'document_templates',
+    'documents',
+    'attachments',
+  ]) {
     await db.schema.dropTable(table).ifExists().execute();
   }
 }

@@ -6,6 +6,12 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachmentsByIds, getAttachment, insertAttachment, listAttachments } from '../../db/attachments.js';
+import {
+  getGuarantor,
+  getPayerDocumentSettings,
+  getPracticeDocumentSettings,
+  putGuarantor,
+} from '../../db/document-settings.js';
 import { currentTemplates, getTemplate, saveTemplateVersion } from '../../db/document-templates.js';
 import {
   findDocumentByKey,
@@ -126,6 +132,30 @@ describe('documents repositories', () => {
     expect(current[0]!.version).toBe(3);
     expect((await getTemplate(t.db, 'sunrise-fp', 'commercial-general', 1))?.body).toBe('v1');
     expect(await currentTemplates(t.db, 'lakeside-ortho')).toEqual([]);
+  });
+
+  it('the seed gives the demo practices a letterhead and the demo payers an appeal address', async () => {
+    expect(await getPracticeDocumentSettings(t.db, 'sunrise-fp')).toMatchObject({
+      phone: '(512) 555-0140',
+      address: { city: 'Austin', state: 'TX' },
+    });
+    expect((await getPayerDocumentSettings(t.db, 'MEDICARE')).contractorName).toContain('Novitas');
+    expect(await getPayerDocumentSettings(t.db, 'TX-MEDICAID')).toEqual({});
+  });
+
+  it("a patient's guarantor is stored and replaced", async () => {
+    const patient = await sql<{
+      id: string;
+    }>`select patient_id as id from claims where id = ${claimUuid}`.execute(t.db);
+    const id = patient.rows[0]!.id;
+    expect(await getGuarantor(t.db, id)).toBeUndefined();
+    const g = {
+      name: 'Pat Guardian',
+      address: { lines: ['1 Elm St'], city: 'Austin', state: 'TX', postalCode: '78701' },
+    };
+    await putGuarantor(t.db, 'sunrise-fp', id, g);
+    await putGuarantor(t.db, 'sunrise-fp', id, { ...g, name: 'Pat Q. Guardian' });
+    expect(await getGuarantor(t.db, id)).toEqual({ ...g, name: 'Pat Q. Guardian' });
   });
 
   it('file events go on the timeline once per key and leave the status alone', async () => {
