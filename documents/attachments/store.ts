@@ -13,6 +13,7 @@ import { mkdtemp, open, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
+import type { PacketAttachment } from '../../domain/document-data.js';
 import { FailureType } from '../../domain/failures.js';
 import { DocumentError } from '../errors.js';
 import { type AttachmentMediaType, checkAttachmentContent, SNIFF_BYTES } from './content-type.js';
@@ -155,4 +156,27 @@ export async function readAll(stream: AsyncIterable<Uint8Array>): Promise<Buffer
 /** The SHA-256 of bytes, as lower-case hex. */
 export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
+}
+
+/**
+ * Reads stored attachments for a packet, checking each against its hash, so a packet never carries
+ * bytes other than the ones uploaded. `items` are the attachment rows (title, type, hash).
+ */
+export async function readPacketAttachments(
+  store: AttachmentStore,
+  items: { id: string; title: string; mediaType: string; sha256: string }[],
+): Promise<PacketAttachment[]> {
+  const out: PacketAttachment[] = [];
+  for (const a of items) {
+    const bytes = await readAll(await store.open(a.sha256));
+    if (sha256Hex(bytes) !== a.sha256) {
+      throw new DocumentError(
+        FailureType.AttachmentNotFound,
+        `Attachment ${a.id} no longer matches its stored hash.`,
+        'attachmentIds',
+      );
+    }
+    out.push({ title: a.title, mediaType: a.mediaType as AttachmentMediaType, bytes, sha256: a.sha256 });
+  }
+  return out;
 }
