@@ -22,6 +22,7 @@ import { IdempotencyHeaders, registerIdempotency } from './idempotency.js';
 import { ProblemSchema } from './responses.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { claimRoutes } from './routes/claims.js';
+import { type DocumentDeps, documentRoutes } from './routes/documents.js';
 import { exportRoutes } from './routes/exports.js';
 import { healthRoutes } from './routes/health.js';
 import { kpiRoutes } from './routes/kpis.js';
@@ -37,6 +38,8 @@ export interface AppDeps {
   config: Pick<AppConfig, 'temporal' | 'api'>;
   /** How long requests wait on Temporal before answering 202 (defaults in api/waits.ts). */
   waits?: Partial<Waits>;
+  /** The attachment store and upload limit; without it the document routes are not served. */
+  documents?: DocumentDeps;
 }
 
 /** Who may call a route: roles, or `public` (health checks and the API description only). */
@@ -256,6 +259,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(kpiRoutes(deps));
   await app.register(exportRoutes(deps));
   await app.register(apiKeyRoutes(deps));
+  if (deps.documents) await app.register(documentRoutes({ ...deps, documents: deps.documents }));
   return app;
 }
 
