@@ -1,18 +1,29 @@
 # One image for the three roles (worker, api, payer-sim); docker-compose.yml picks the command.
-FROM node:20-bookworm-slim
+# Build stage: all dependencies and the compiler, `npm run build` -> dist/.
+FROM node:22-bookworm-slim AS build
 WORKDIR /app
-ENV NODE_ENV=production
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json ./
+COPY tsconfig.json tsconfig.build.json ./
 COPY config ./config
 COPY logging ./logging
 COPY domain ./domain
 COPY workflows ./workflows
 COPY activities ./activities
+COPY temporal ./temporal
 COPY db ./db
 COPY api ./api
 COPY worker ./worker
 COPY payer-sim ./payer-sim
+RUN npm run build
+
+# Runtime stage: production dependencies and the compiled JavaScript only; no TypeScript, no tsx.
+# The worker bundles dist/workflows for its workflow sandbox when it starts.
+FROM node:22-bookworm-slim AS runtime
+WORKDIR /app
+ENV NODE_ENV=production
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+COPY --from=build /app/dist ./dist
 USER node
-CMD ["node", "--import", "tsx", "api/main.ts"]
+CMD ["node", "dist/api/main.js"]

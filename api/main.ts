@@ -6,6 +6,18 @@ import { createDb } from '../db/pool.js';
 import { createLogger } from '../logging/logger.js';
 import { buildApp } from './app.js';
 
+const USAGE = `Usage: node dist/api/main.js [--help]
+
+The denial-desk HTTP API. Migrates the database, then listens on API_HOST:API_PORT.
+Environment: DATABASE_URL (required), TEMPORAL_ADDRESS (required), TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE,
+API_HOST (127.0.0.1), API_PORT (3000), API_RATE_LIMIT_PER_MINUTE, API_BODY_LIMIT_BYTES, LOG_LEVEL.
+`;
+// --help answers before anything connects, so the production image can be smoke-tested on its own.
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+
 const config = loadConfig();
 const log = createLogger({ level: config.logLevel, name: 'api' });
 if (!config.databaseUrl || !config.temporal.address) {
@@ -19,8 +31,12 @@ const temporal = new Client({ connection, namespace: config.temporal.namespace }
 const app = await buildApp({ db, temporal, log, config });
 await app.listen({ host: config.api.host, port: config.api.port });
 
+let closing = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, async () => {
+    // Ctrl-C in a terminal and the launcher's SIGTERM can both arrive: close once.
+    if (closing) return;
+    closing = true;
     log.info({ signal }, 'shutting down api');
     await app.close();
     await connection.close();

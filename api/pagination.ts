@@ -2,7 +2,7 @@
  * Opaque keyset cursors. A cursor is base64url JSON of the list it belongs to and the sort key of the last
  * row served; a cursor that does not decode, or belongs to another list, is a 400 naming `querystring/cursor`.
  */
-import { badRequest } from './errors.js';
+import { badRequest } from './plugins/problems.js';
 
 /** Encodes the position after `key` in list `list`. */
 export function encodeCursor(list: string, key: readonly (string | number)[]): string {

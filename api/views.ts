@@ -2,11 +2,9 @@
  * Rows to API JSON, in one place (the kysely example's "map rows to domain objects once"). Timestamps
  * leave as ISO strings, money as integer cents, and every claim carries its Temporal Web UI link.
  */
-import type { FastifyRequest } from 'fastify';
 import type { ClaimRow } from '../db/schema.js';
 import type { ClaimStatus } from '../domain/claim-status.js';
-import type { AppDeps } from './app.js';
-import { Problem } from './errors.js';
+import type { AppDeps } from './types.js';
 
 /** The claim workflow's page in the Temporal Web UI. */
 export function temporalUiUrl(deps: Pick<AppDeps, 'config'>, workflowId: string): string {
@@ -17,7 +15,11 @@ export function temporalUiUrl(deps: Pick<AppDeps, 'config'>, workflowId: string)
 const iso = (d: Date | string | null | undefined): string | null =>
   d == null ? null : new Date(d).toISOString();
 
-/** The claim as every list and screen shows it. */
+/**
+ * The claim as every list and screen shows it. The workflow's stored `claims.priority` is not shown: the
+ * one priority the API ships is the work queue's, computed at request time (`livePriority`), because
+ * days to the deadline shrink while a claim waits and the stored number only changes when the claim does.
+ */
 export function claimJson(deps: Pick<AppDeps, 'config'>, row: ClaimRow) {
   return {
     id: row.id,
@@ -39,7 +41,6 @@ export function claimJson(deps: Pick<AppDeps, 'config'>, row: ClaimRow) {
     recommendedAction: row.recommended_action,
     assignedTo: row.assigned_to,
     escalated: row.escalated,
-    priority: row.priority,
     nextDeadline: iso(row.next_deadline),
     payerClaimNumber: row.payer_claim_number,
     submittedAt: iso(row.submitted_at),
@@ -53,20 +54,4 @@ export function claimJson(deps: Pick<AppDeps, 'config'>, row: ClaimRow) {
 /** ISO string of a timestamp column value. */
 export function isoTimestamp(d: Date | string): string {
   return new Date(d).toISOString();
-}
-
-/**
- * The practices a request may read: the one it names (refused with 403 when the key does not hold it,
- * so a filter can never reach another practice's data), else every practice of the key.
- */
-export function practicesFor(req: FastifyRequest, requested?: string): string[] {
-  const held = req.principal!.practiceIds;
-  if (held.length === 0) throw new Problem(403, 'Forbidden', 'this key holds no practice');
-  if (requested === undefined) return [...held];
-  if (!held.includes(requested)) throw forbiddenPractice(requested);
-  return [requested];
-}
-
-export function forbiddenPractice(practiceId: string): Problem {
-  return new Problem(403, 'Forbidden', `this key may not act for practice ${practiceId}`);
 }

@@ -16,6 +16,11 @@ export interface AppConfig {
   payer: { baseUrl: string; apiKey: string; timeoutMs: number };
   eraPollIntervalSeconds: number;
   dataDir: string;
+  /**
+   * Ports of the infrastructure `npm start` runs itself when DATABASE_URL / TEMPORAL_ADDRESS are unset.
+   * `temporalUiPort` 0 runs the dev server without its Web UI.
+   */
+  devStack: { postgresPort: number; temporalPort: number; temporalUiPort: number };
   logLevel: string;
 }
 
@@ -80,6 +85,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     eraPollIntervalSeconds: int(env, 'ERA_POLL_INTERVAL_SECONDS', 3600, 1),
     dataDir: str(env, 'DATA_DIR', '.data'),
+    devStack: {
+      postgresPort: int(env, 'DEV_POSTGRES_PORT', 5433, 1),
+      temporalPort: int(env, 'DEV_TEMPORAL_PORT', 7233, 1),
+      temporalUiPort: int(env, 'DEV_TEMPORAL_UI_PORT', 8233),
+    },
     logLevel,
   };
 }

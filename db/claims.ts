@@ -1,13 +1,16 @@
 /**
- * Claim repository: functions take `db` or a transaction first (kysely example style) and map rows to
- * the shapes the workflows and API use in one place.
+ * Claim repository: intake, the rows activities read, the resume state of a reopened claim, the claim
+ * list and a claim's postings. Functions take `db` or a transaction first (kysely example style) and
+ * map rows to the shapes the workflows and API use in one place. Every list is scoped by practice ids
+ * the caller has already checked against the principal.
  */
 import { sql, type Transaction } from 'kysely';
 import type { ClaimRef } from '../domain/claim.js';
 import type { ClaimStatus } from '../domain/claim-status.js';
 import type { Db } from './pool.js';
-import type { ClaimEventRecord, ClaimResumeRow } from './records.js';
-import type { ClaimLineRow, ClaimRow, Database } from './schema.js';
+import type { ClaimResumeRow } from './records.js';
+import type { ClaimLineRow, ClaimRow, Database, PatientRow } from './schema.js';
+import { cursorTimestamp, dayEnd, dayStart, isOpenClaim } from './sql-fragments.js';
 
 type DbOrTrx = Db | Transaction<Database>;
 
@@ -151,6 +154,11 @@ export async function getClaimLines(db: DbOrTrx, claimUuid: string): Promise<Cla
     .execute();
 }
 
+/** The patient a claim bills for (PHI: the payer gateway sends it, nothing logs it). */
+export async function getClaimPatient(db: DbOrTrx, claim: Pick<ClaimRow, 'patient_id'>): Promise<PatientRow> {
+  return db.selectFrom('patients').selectAll().where('id', '=', claim.patient_id).executeTakeFirstOrThrow();
+}
+
 /** What a reopened claim's new workflow run starts from. */
 export async function claimResumeRow(db: DbOrTrx, row: ClaimRow): Promise<ClaimResumeRow> {
   const seq = await db
@@ -192,57 +200,6 @@ export async function claimResumeRow(db: DbOrTrx, row: ClaimRow): Promise<ClaimR
   };
 }
 
-/** Appends one audit event and applies the claims-row projection, once per event key. */
-export async function recordClaimEvent(db: Db, e: ClaimEventRecord): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx
-      .insertInto('claim_events')
-      .values({
-        event_key: e.eventKey,
-        claim_id: e.claimUuid,
-        practice_id: e.practiceId,
-        at: e.at,
-        actor: e.actor,
-        kind: e.kind,
-        from_status: e.fromStatus,
-        to_status: e.toStatus,
-        reason: e.reason ?? null,
-        data: JSON.stringify(e.data ?? {}),
-        request_id: e.requestId ?? null,
-      })
-      .onConflict((oc) => oc.column('event_key').doNothing())
-      .execute();
-    const p = e.projection;
-    await trx
-      .updateTable('claims')
-      .set({
-        status: p.status,
-        denial_category: p.denialCategory,
-        recommended_action: p.recommendedAction,
-        assigned_to: p.assignedTo,
-        escalated: p.escalated,
-        priority: p.priority,
-        next_deadline: p.nextDeadline,
-        payer_claim_number: p.payerClaimNumber,
-        frequency_code: p.frequencyCode,
-        paid_cents: p.paidCents,
-        adjustment_cents: p.adjustmentCents,
-        patient_responsibility_cents: p.patientResponsibilityCents,
-        patient_paid_cents: p.patientPaidCents,
-        written_off_cents: p.writtenOffCents,
-        open_balance_cents: p.openBalanceCents,
-        submitted_at: p.submittedAt ?? null,
-        first_denied_at: p.firstDeniedAt ?? null,
-        first_action_at: p.firstActionAt ?? null,
-        closed_at: p.closedAt ?? null,
-        last_activity_at: e.at,
-        updated_at: new Date(),
-      })
-      .where('id', '=', e.claimUuid)
-      .execute();
-  });
-}
-
 /**
  * Claims stored but still SUBMITTING after `olderThanMinutes` with no audit event: their workflow may
  * never have started (Temporal unreachable at intake). The reconciliation starts them.
@@ -269,4 +226,125 @@ export async function claimsAwaitingStart(
     .orderBy('created_at')
     .limit(limit)
     .execute();
+}
+
+/** Filters of GET /claims; every array filter means "any of". Date bounds are inclusive ISO dates. */
+export interface ClaimListFilter {
+  practiceIds: readonly string[];
+  statuses?: readonly string[];
+  payerIds?: readonly string[];
+  denialCategories?: readonly string[];
+  assignedTo?: string;
+  unassigned?: boolean;
+  escalated?: boolean;
+  createdFrom?: string;
+  createdTo?: string;
+  dateOfServiceFrom?: string;
+  dateOfServiceTo?: string;
+  deniedFrom?: string;
+  deniedTo?: string;
+  minOpenBalanceCents?: number;
+  maxOpenBalanceCents?: number;
+  /** Rows strictly after this position in (created_at desc, id desc) order. */
+  after?: { createdAt: string; id: string };
+  limit: number;
+}
+
+export type ClaimListRow = ClaimRow & { cursor_ts: string };
+
+/** One page of claims, newest first; returns up to `limit + 1` rows so the caller knows if more exist. */
+export async function listClaims(db: Db, f: ClaimListFilter): Promise<ClaimListRow[]> {
+  let q = db
+    .selectFrom('claims as c')
+    .selectAll('c')
+    .select(cursorTimestamp('c.created_at').as('cursor_ts'))
+    .where('c.practice_id', 'in', [...f.practiceIds]);
+  if (f.statuses?.length) q = q.where('c.status', 'in', [...f.statuses]);
+  if (f.payerIds?.length) q = q.where('c.payer_id', 'in', [...f.payerIds]);
+  if (f.denialCategories?.length) q = q.where('c.denial_category', 'in', [...f.denialCategories]);
+  if (f.assignedTo !== undefined) q = q.where('c.assigned_to', '=', f.assignedTo);
+  if (f.unassigned) q = q.where('c.assigned_to', 'is', null);
+  if (f.escalated !== undefined) q = q.where('c.escalated', '=', f.escalated);
+  if (f.createdFrom) q = q.where('c.created_at', '>=', dayStart(f.createdFrom));
+  if (f.createdTo) q = q.where('c.created_at', '<', dayEnd(f.createdTo));
+  if (f.dateOfServiceFrom) q = q.where('c.date_of_service', '>=', f.dateOfServiceFrom);
+  if (f.dateOfServiceTo) q = q.where('c.date_of_service', '<=', f.dateOfServiceTo);
+  if (f.deniedFrom) q = q.where('c.first_denied_at', '>=', dayStart(f.deniedFrom));
+  if (f.deniedTo) q = q.where('c.first_denied_at', '<', dayEnd(f.deniedTo));
+  if (f.minOpenBalanceCents !== undefined) q = q.where('c.open_balance_cents', '>=', f.minOpenBalanceCents);
+  if (f.maxOpenBalanceCents !== undefined) q = q.where('c.open_balance_cents', '<=', f.maxOpenBalanceCents);
+  if (f.after) {
+    const { createdAt, id } = f.after;
+    q = q.where(sql<boolean>`(c.created_at, c.id) < (${createdAt}::timestamptz, ${id}::uuid)`);
+  }
+  return q
+    .orderBy('c.created_at', 'desc')
+    .orderBy('c.id', 'desc')
+    .limit(f.limit + 1)
+    .execute();
+}
+
+/** Every posting of a claim (oldest first) with its CAS adjustments. */
+export async function claimPostings(db: Db, claimUuid: string) {
+  const payments = await db
+    .selectFrom('claim_payments as p')
+    .innerJoin('remittances as r', 'r.id', 'p.remittance_id')
+    .select([
+      'p.id',
+      'p.payer_id',
+      'p.trace_number',
+      'r.payment_date',
+      'p.payer_claim_number',
+      'p.status_code',
+      'p.is_reversal',
+      'p.charge_cents',
+      'p.paid_cents',
+      'p.patient_responsibility_cents',
+      'p.remark_codes',
+      'p.posted_at',
+    ])
+    .where('p.claim_id', '=', claimUuid)
+    .orderBy('p.posted_at')
+    .orderBy('p.id')
+    .execute();
+  const adjustments =
+    payments.length === 0
+      ? []
+      : await db
+          .selectFrom('claim_adjustments')
+          .select([
+            'claim_payment_id',
+            'line_number',
+            'procedure_code',
+            'group_code',
+            'reason_code',
+            'amount_cents',
+            'remark_codes',
+          ])
+          .where(
+            'claim_payment_id',
+            'in',
+            payments.map((p) => p.id),
+          )
+          .orderBy('id')
+          .execute();
+  return payments.map((p) => ({ ...p, adjustments: adjustments.filter((a) => a.claim_payment_id === p.id) }));
+}
+
+/**
+ * One page of the running claims a payer-rule change affects: open claims of the payer, of the given
+ * practices (all practices for a payer-default change), by id.
+ */
+export async function openClaimsOfPayer(
+  db: Db,
+  input: { payerId: string; practiceIds: readonly string[] | 'all'; afterId?: string; limit: number },
+): Promise<{ id: string; workflow_id: string }[]> {
+  let q = db
+    .selectFrom('claims as c')
+    .select(['c.id', 'c.workflow_id'])
+    .where('c.payer_id', '=', input.payerId)
+    .where(isOpenClaim('c'));
+  if (input.practiceIds !== 'all') q = q.where('c.practice_id', 'in', [...input.practiceIds]);
+  if (input.afterId) q = q.where('c.id', '>', input.afterId);
+  return q.orderBy('c.id').limit(input.limit).execute();
 }

@@ -1,17 +1,20 @@
-import { correctionError } from '../domain/corrections.js';
+/**
+ * Applying a biller's correction to a claim. The correction was already validated by the claim
+ * workflow's update validator (`correctionError` in domain/corrections.ts), the one authority on what
+ * may be corrected: this file only applies it.
+ */
 import type { Db } from './pool.js';
 
 /**
- * Applies a biller's correction to the claim (and its lines or patient) in one transaction and returns
- * each changed field with its old and new value, for the audit trail. Throws RangeError on a bad change.
+ * Applies a correction to the claim (and its lines or patient) in one transaction and returns each
+ * changed field with its old and new value, for the audit trail. Throws RangeError only for what just
+ * the row can tell: a line number the claim does not have.
  */
 export async function applyCorrection(
   db: Db,
   claimUuid: string,
   changes: Record<string, unknown>,
 ): Promise<Record<string, { from: unknown; to: unknown }>> {
-  const problem = correctionError(changes);
-  if (problem) throw new RangeError(`${problem.field} ${problem.message}`);
   return db.transaction().execute(async (trx) => {
     const claim = await trx
       .selectFrom('claims')

@@ -11,7 +11,11 @@ export interface ClaimProjection {
   recommendedAction: string | null;
   assignedTo: string | null;
   escalated: boolean;
-  priority: number;
+  /**
+   * Ignored: the stored priority is computed in SQL from the projected row (db/claim-events.ts), and
+   * the work queue computes it live. Optional so recorded histories whose inputs carry it still replay.
+   */
+  priority?: number;
   nextDeadline: string | null;
   payerClaimNumber: string | null;
   frequencyCode: string;

@@ -436,3 +436,5 @@ export type ClaimUpdate = Updateable<ClaimsTable>;
 export type PayerRuleRow = Selectable<PayerRulesTable>;
 export type ClaimLineRow = Selectable<ClaimLinesTable>;
 export type PracticeRow = Selectable<PracticesTable>;
+export type PatientRow = Selectable<PatientsTable>;
+export type NotificationRow = Selectable<NotificationsTable>;

@@ -7,7 +7,7 @@
 import { DEFAULT_RULES, type PayerType } from '../domain/payer-rules.js';
 import { createApiKey } from './api-keys.js';
 import { seedDocumentSettings } from './document-settings.js';
-import { insertRules } from './payer-rules.js';
+import { addRuleVersion } from './payer-rules.js';
 import type { Db } from './pool.js';
 
 export const DEMO_PRACTICES = [
@@ -50,12 +50,12 @@ export async function seedReferenceData(
       .returning('id')
       .executeTakeFirst();
     if (inserted) {
-      await insertRules(db, {
+      await addRuleVersion(db, {
         payerId: payer.id,
         practiceId: null,
         effectiveFrom: '2020-01-01',
         rules: DEFAULT_RULES[payer.type],
-        createdBy: 'seed',
+        actor: 'seed',
       });
     }
   }

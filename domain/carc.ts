@@ -1,5 +1,5 @@
 /**
- * CARC/RARC reference data and denial categorisation (DOMAIN.md "Denial categories").
+ * CARC/RARC reference data and denial categorisation (docs/carc-rarc.md).
  * The code lists are versioned data: plain-language text is our own wording, keyed by the code.
  * CARC says why; the CAS group code says who owes.
  */
@@ -139,7 +139,7 @@ export function ruleFor(category: DenialCategory): Readonly<CategoryRule> {
   return CATEGORY_RULES[category];
 }
 
-/** Duplicates (CARC 18) are excluded from denial-rate KPIs (DOMAIN.md). */
+/** Duplicates (CARC 18) are excluded from denial-rate KPIs (docs/kpis.md). */
 export function countsTowardDenialRate(category: DenialCategory): boolean {
   return category !== 'DUPLICATE';
 }

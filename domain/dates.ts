@@ -1,6 +1,6 @@
 /**
  * Calendar arithmetic on ISO dates and instants, in UTC. Deadlines in billing are calendar days
- * (DOMAIN.md), so day math is done on UTC midnights and never through local time zones.
+ * (docs/deadlines.md), so day math is done on UTC midnights and never through local time zones.
  */
 const DAY_MS = 86_400_000;
 

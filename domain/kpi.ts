@@ -1,5 +1,5 @@
 /**
- * Revenue-cycle KPIs of a practice (DOMAIN.md "KPIs"): their definitions, the A/R aging buckets and the
+ * Revenue-cycle KPIs of a practice (docs/kpis.md): their definitions, the A/R aging buckets and the
  * arithmetic that turns counted numerators and denominators into rates. The counting itself is SQL
  * (db/queries/kpis.ts); everything here is pure so the definitions are testable and documented once.
  *
@@ -11,7 +11,7 @@
  *   CO-253, CO-59, OA-23), exactly as the claim workflow classifies it (domain/remittance.ts).
  * - **duplicate-only claim**: a claim whose first adjudication carries denial adjustments and all of them
  *   are duplicates (CARC 18, B13). A duplicate is a resubmission noticed by the payer, not a denial of
- *   care, so such claims leave the denial-rate and clean-claim-rate cohorts entirely (DOMAIN.md).
+ *   care, so such claims leave the denial-rate and clean-claim-rate cohorts entirely (docs/kpis.md).
  * - **denied amount**: the sum of a claim's non-duplicate denial adjustments on its first adjudication.
  */
 
@@ -36,7 +36,7 @@ export function agingBucketOf(ageDays: number): AgingBucket {
   return AGING_BUCKETS.find((b) => ageDays <= (b.maxDays ?? Number.POSITIVE_INFINITY)) ?? AGING_BUCKETS[0]!;
 }
 
-/** The DOMAIN.md target: a denial is acted on within this many business days. */
+/** The target of docs/kpis.md: a denial is acted on within this many business days. */
 export const FIRST_ACTION_TARGET_BUSINESS_DAYS = 10;
 
 /** A rate in [0, 1] rounded to 4 decimals, or null when nothing was counted (never a division by zero). */

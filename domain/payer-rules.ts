@@ -1,6 +1,6 @@
 /**
  * The timing rules a claim's timers follow, per payer and overridable per practice, with effective
- * dates (stored in payer_rules). Defaults below seed the demo and follow DOMAIN.md "Deadlines".
+ * dates (stored in payer_rules). Defaults below seed the demo and follow docs/deadlines.md.
  */
 export interface PayerRules {
   /** Days without a remittance before a claim status inquiry (276/277). */
@@ -23,7 +23,7 @@ export interface PayerRules {
   finalNoticeDays: number;
   /** Earliest collections hand-off, in days after the first statement (501(r): 120). */
   collectionsAfterDays: number;
-  /** A notice is presumed received this many days after its date (DOMAIN.md: 5). */
+  /** A notice is presumed received this many days after its date (docs/deadlines.md: 5). */
   receiptPresumptionDays: number;
 }
 
@@ -41,7 +41,7 @@ const COMMON = {
   receiptPresumptionDays: 5,
 } satisfies Partial<PayerRules>;
 
-/** Default rules by payer type (DOMAIN.md). A practice overrides them per payer in payer_rules. */
+/** Default rules by payer type (docs/deadlines.md). A practice overrides them per payer in payer_rules. */
 export const DEFAULT_RULES: Record<PayerType, PayerRules> = {
   // Redetermination 120 d, reconsideration 180 d, ALJ 60 d, Council 60 d, court 60 d.
   MEDICARE: { ...COMMON, followUpDays: 30, timelyFilingDays: 365, appealWindowDays: [120, 180, 60, 60, 60] },

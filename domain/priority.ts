@@ -1,6 +1,6 @@
 /**
  * Work-queue priority of a claim waiting for a biller: amount at stake x recoverability / days to the
- * deadline (issue 5). Higher is more urgent. A past deadline counts as one day so it stays on top.
+ * deadline (docs/carc-rarc.md). Higher is more urgent. A past deadline counts as one day so it stays on top.
  */
 import { type DenialCategory, ruleFor } from './carc.js';
 import type { Cents } from './money.js';

@@ -1,7 +1,7 @@
 /**
  * One 835 CLP loop as the claim workflow sees it (the `remittanceReceived` signal payload), and the
  * decision of what it means for the claim. Denials are detected per adjustment from CAS, never from
- * CLP02 alone: payers often deny with CLP02=1 and zero paid (DOMAIN.md).
+ * CLP02 alone: payers often deny with CLP02=1 and zero paid (docs/x12-835.md).
  */
 import {
   categoryOf,
@@ -38,7 +38,7 @@ export interface RemittanceSummary {
   remarkCodes: string[];
 }
 
-/** Builds the posting key of DOMAIN.md: (payer, TRN02, CLP01, CLP07), plus the reversal flag. */
+/** Builds the posting key of docs/x12-835.md: (payer, TRN02, CLP01, CLP07), plus the reversal flag. */
 export function postingKey(
   payerId: string,
   traceNumber: string,

@@ -4,7 +4,7 @@
  * RARC), reversals, and appeal decisions. No I/O and no clock: everything is a function of the claim, the
  * scenario table and the dates passed in, so the same claim always gets the same answer.
  *
- * Every `ClaimPayment` made here balances by construction (DOMAIN.md): per line
+ * Every `ClaimPayment` made here balances by construction (docs/x12-835.md): per line
  * `SVC02 - SVC03 = sum(line CAS)`, and per claim `CLP03 - CLP04 = sum(claim CAS) + sum(line CAS)`.
  */
 import { createHash } from 'node:crypto';
@@ -375,7 +375,7 @@ export function movedMoney(payment: ClaimPayment): boolean {
   return payment.paidCents !== 0 || payment.patientResponsibilityCents !== 0;
 }
 
-/** Contractual (CO-45, CO-253) and PR-1/2/3 are adjustments, not denials (DOMAIN.md). */
+/** Contractual (CO-45, CO-253) and PR-1/2/3 are adjustments, not denials (docs/carc-rarc.md). */
 export function isDenialAdjustment(a: Adjustment): boolean {
   if (a.reason === '45' || a.reason === '253') return false;
   if (a.group === 'PR' && (a.reason === '1' || a.reason === '2' || a.reason === '3')) return false;
@@ -415,7 +415,7 @@ export interface AppealDecision {
 
 const OVERTURNED_REASON = 'Appeal approved: the claim was reprocessed for payment.';
 
-/** Denials an appeal cannot fix (DOMAIN.md next actions): rebill, correct or fix enrollment instead. */
+/** Denials an appeal cannot fix (docs/carc-rarc.md next actions): rebill, correct or fix enrollment instead. */
 const NOT_BY_APPEAL: Record<string, string> = {
   '18': 'Exact duplicate of a claim already processed; check the original claim.',
   '27': 'Coverage was not in effect for the date of service; bill the correct payer.',
@@ -430,7 +430,7 @@ const NOT_BY_APPEAL: Record<string, string> = {
 /**
  * Decides an appeal. The scenario's `appeal` rule wins; otherwise the payer upholds appeals of paid
  * claims and of denials an appeal cannot fix, upholds timely-filing and other appeals that attach no
- * documentation, and overturns about 60% of documented appeals (DOMAIN.md: 40-60% typical overturn rate),
+ * documentation, and overturns about 60% of documented appeals (docs/kpis.md: 40-60% typical overturn rate),
  * chosen by a stable hash so the same appeal always gets the same decision.
  */
 export function decideAppeal(input: {

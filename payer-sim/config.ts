@@ -3,7 +3,7 @@
  * that `PUT /sim/config` changes (delays and fault injection). `readPayerSimEnv` is the only reader of
  * environment variables; it validates them and fails fast with a message naming the variable.
  */
-import { type Static, Type } from '@sinclair/typebox';
+import { type Static, Type } from 'typebox';
 import type { ScenarioRule } from './scenarios.js';
 
 const Rate = Type.Number({ minimum: 0, maximum: 1 });
@@ -40,10 +40,12 @@ export const SimControlsSchema = Type.Object({
 export type SimControls = Static<typeof SimControlsSchema>;
 
 /** `PUT /sim/config` body: any subset of the controls, plus `outageForMs` to start an outage now. */
-export const SimControlsUpdateSchema = Type.Composite([
-  Type.Partial(SimControlsSchema),
-  Type.Object({ outageForMs: Type.Optional(Type.Integer({ minimum: 1, maximum: 86_400_000 })) }),
-]);
+export const SimControlsUpdateSchema = Type.Partial(
+  Type.Object({
+    ...SimControlsSchema.properties,
+    outageForMs: Type.Integer({ minimum: 1, maximum: 86_400_000 }),
+  }),
+);
 /** A runtime controls change. */
 export type SimControlsUpdate = Static<typeof SimControlsUpdateSchema>;
 

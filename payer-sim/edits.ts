@@ -1,7 +1,7 @@
 /**
  * Front-end edits: what a clearinghouse (999) or payer front end (277CA) checks before a claim enters
  * adjudication. A failed edit is a rejection, not a denial: the claim was never adjudicated and has no
- * appeal rights (DOMAIN.md). Pure functions; the first failing edit is reported, as most 277CAs do.
+ * appeal rights (docs/deadlines.md). Pure functions; the first failing edit is reported, as most 277CAs do.
  * Status codes are from the X12 Health Care Claim Status Code list (e.g. 164 member number, 562 NPI).
  */
 import { isCalendarDate } from './dates.js';

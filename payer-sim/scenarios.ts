@@ -8,8 +8,8 @@
  * A JSON file (config `scenariosFile`) can prepend rules to this table or replace it.
  */
 import { readFileSync } from 'node:fs';
-import { type Static, Type } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
+import { type Static, Type } from 'typebox';
+import { Value } from 'typebox/value';
 import { RejectionCategorySchema } from './schemas.js';
 
 const CasGroupSchema = Type.Union([
@@ -410,7 +410,7 @@ export interface MixRow {
 }
 
 /**
- * The default mix for claims no rule matches: 12.5% initial denials spread over the DOMAIN.md categories
+ * The default mix for claims no rule matches: 12.5% initial denials spread over the categories of docs/carc-rarc.md
  * (registration/eligibility first, the top cause), 33% with patient responsibility, the rest paid.
  */
 export const DEFAULT_MIX: MixRow[] = [
@@ -547,9 +547,9 @@ export function loadScenarioRules(file?: string): ScenarioRule[] {
   // A bare array is accepted as the rules to prepend.
   const doc = Array.isArray(parsed) ? { rules: parsed } : parsed;
   if (!Value.Check(ScenarioFileSchema, doc)) {
-    const first = Value.Errors(ScenarioFileSchema, doc).First();
+    const first = Value.Errors(ScenarioFileSchema, doc)[0];
     throw new ScenarioFileError(
-      `scenarios file ${file}: ${first ? `${first.path || '/'} ${first.message}` : 'invalid'}`,
+      `scenarios file ${file}: ${first ? `${first.instancePath || '/'} ${first.message}` : 'invalid'}`,
     );
   }
   return doc.mode === 'replace' ? doc.rules : [...doc.rules, ...BUILT_IN_RULES];

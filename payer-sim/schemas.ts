@@ -3,7 +3,7 @@
  * `activities/payer/http-gateway.ts` client conforms to these shapes; payer-sim does not import the
  * activities layer (DESIGN.md: payer-sim depends on `domain/x12` only).
  */
-import { type Static, Type } from '@sinclair/typebox';
+import { type Static, Type } from 'typebox';
 
 /** `YYYY-MM-DD`; calendar validity and "not in the future" are front-end edits, not schema rules. */
 export const ISO_DATE_PATTERN = '^\\d{4}-\\d{2}-\\d{2}$';

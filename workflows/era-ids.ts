@@ -1,4 +1,2 @@
-/** The ERA ingestion workflow id: one ingestion per distinct file content. */
-export function eraIngestWorkflowId(checksum: string): string {
-  return `era-${checksum}`;
-}
+/** Kept for importers of the old path; the id lives in ids.ts with every other id. */
+export { eraIngestWorkflowId } from './ids.js';

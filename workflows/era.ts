@@ -3,21 +3,9 @@
  * is `era-<checksum>`, so the same file uploaded twice or concurrently is one ingestion. `eraPollWorkflow`
  * runs from a Temporal Schedule (hourly by default) and pulls new files from the clearinghouse.
  */
-import * as wf from '@temporalio/workflow';
-import type { createActivities } from '../activities/index.js';
+import { clearinghouse, eraStore as store } from './activities.js';
 
-export { eraIngestWorkflowId } from './era-ids.js';
-
-type Activities = ReturnType<typeof createActivities>;
-
-const store = wf.proxyActivities<Activities>({
-  startToCloseTimeout: '2m',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '2m' },
-});
-const clearinghouse = wf.proxyActivities<Activities>({
-  startToCloseTimeout: '2m',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '5m', maximumAttempts: 10 },
-});
+export { eraIngestWorkflowId } from './ids.js';
 
 export interface EraIngestResult {
   eraFileId: string;

@@ -1,7 +1,11 @@
 /**
- * Workflow ids and the task queue come from here only. Ids carry practice and claim ids, never PHI.
+ * Workflow ids, the task queue and the idempotency keys the workflows hand to activities come from here
+ * only. Ids carry practice and claim ids (or a uuid), never PHI.
  */
 export const CLAIMS_TASK_QUEUE_DEFAULT = 'claims';
+
+/** The registered workflow type of the claim workflow: the name of `claimWorkflow`, checked by a unit test. */
+export const CLAIM_WORKFLOW_TYPE = 'claimWorkflow';
 
 export function claimWorkflowId(practiceId: string, claimId: string): string {
   return `claim-${practiceId}-${claimId}`;
@@ -16,7 +20,37 @@ export function eraPollScheduleId(taskQueue: string): string {
   return `era-poll-${taskQueue}`;
 }
 
+/** The ERA ingestion workflow id: one ingestion per distinct file content. */
+export function eraIngestWorkflowId(checksum: string): string {
+  return `era-${checksum}`;
+}
+
 /** The rollout of one payer-rule change to the claims waiting on it. */
 export function rulesRolloutWorkflowId(changeId: string): string {
   return `rules-rollout-${changeId}`;
+}
+
+/** The audit event of a claim with this sequence number: a retried activity writes it once. */
+export function claimEventKey(claimUuid: string, seq: number): string {
+  return `${claimUuid}:${seq}`;
+}
+
+/** The n-th submission of a claim: every retry of one submission carries the same key. */
+export function submissionKey(claimUuid: string, submission: number): string {
+  return `${claimUuid}:submission:${submission}`;
+}
+
+/** The appeal of a claim at one level: a retried filing files once. */
+export function appealKey(claimUuid: string, level: number): string {
+  return `${claimUuid}:appeal:${level}`;
+}
+
+/** A notification about a claim: one outbox row per claim and `dedupe` (its own reason for existing). */
+export function notificationKey(claimUuid: string, dedupe: string): string {
+  return `${claimUuid}:${dedupe}`;
+}
+
+/** The patient statement at one step of the dunning cadence (`dunning:<n>` or `collections`). */
+export function statementKey(step: number | 'collections'): string {
+  return step === 'collections' ? 'collections' : `dunning:${step}`;
 }

@@ -1,5 +1,5 @@
 /** The workflow bundle's entry point: every workflow type the worker registers. */
-export { claimWorkflow } from './claim.js';
+export { claimWorkflow } from './claim/index.js';
 export { eraIngestWorkflow, eraPollWorkflow } from './era.js';
 export { patientBalanceWorkflow } from './patient-balance.js';
 export { payerRulesRolloutWorkflow } from './rules-rollout.js';

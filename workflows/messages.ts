@@ -1,9 +1,10 @@
 /**
- * Every signal, update and query of the claim and patient-balance workflows, defined once and shared by
- * the workflows, the API and the tests. Signals are external facts; updates are human decisions whose
+ * Every signal, update and query of the claim and patient-balance workflows (including the child's
+ * reports to its parent), defined once and shared by the workflows, the API and the tests. Signals are external facts; updates are human decisions whose
  * validators refuse what the current state forbids; the `state` query is the claim screen.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { ClaimResumeRow } from '../activities/types.js';
 import type { DenialCategory, RecommendedAction } from '../domain/carc.js';
 import type { ClaimRef } from '../domain/claim.js';
 import type { ClaimStatus } from '../domain/claim-status.js';
@@ -173,11 +174,11 @@ export interface ClaimView {
   assignedTo?: string;
   escalated: boolean;
   escalations: string[];
-  priority: number;
   notes: { at: string; actor: string; text: string }[];
   decisions: DecisionRecord[];
   patientBalance?: PatientBalanceView;
-  rules: PayerRules;
+  /** The payer rules in force; absent only in the moment before a new claim's first activity loads them. */
+  rules?: PayerRules;
 }
 
 export const stateQuery = defineQuery<ClaimView>('state');
@@ -191,3 +192,24 @@ export const patientBalancePlanSignal =
   defineSignal<[{ installmentCents: Cents; intervalDays: number; firstDueDate: string }]>(
     'patientBalancePlan',
   );
+
+// Messages from the patient-balance child to its parent claim (which may have continued as new since).
+/** How dunning ended, sent once by the child when it closes. */
+export interface PatientBalanceResult {
+  outcome: 'PAID' | 'COLLECTIONS' | 'WRITTEN_OFF';
+  balanceCents: Cents;
+  statementsSent: number;
+}
+export const patientBalanceClosedSignal = defineSignal<[PatientBalanceResult]>('patientBalanceClosed');
+/** Sent by the child after each statement, payment, hold or plan change, so the claim screen is current. */
+export const patientBalanceProgressSignal = defineSignal<[PatientBalanceView]>('patientBalanceProgress');
+
+/**
+ * What a client starts or reopens a claim's run with: the claim and, for a closed claim reopened by a
+ * late remittance, its Postgres row. Continue-as-new carries the run's whole state instead (see
+ * `ClaimWorkflowInput` in workflows/claim/index.ts).
+ */
+export interface ClaimStartInput {
+  claim: ClaimRef;
+  resume?: { fromRow: ClaimResumeRow };
+}

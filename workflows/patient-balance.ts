@@ -3,21 +3,15 @@
  * payer rule's cadence (default day 0/30/60 and a final notice at day 90); collections come no earlier
  * than `collectionsAfterDays` (>= 120, IRS 501(r)) after the first statement and 30 days after the final
  * notice. Holds (financial assistance, dispute, ...) and a payment plan in good standing stop the dunning
- * clock; a missed installment restarts it. Payment to zero ends it.
+ * clock; a missed installment restarts it. Payment to zero ends it. The rules: docs/dunning.md.
  */
 import * as wf from '@temporalio/workflow';
-import type { createActivities } from '../activities/index.js';
 import { addDays, DAY, isoDate } from '../domain/dates.js';
 import type { PayerRules } from '../domain/payer-rules.js';
+import { store } from './activities.js';
+import { statementKey } from './ids.js';
 import * as m from './messages.js';
 import { waitFor } from './wait.js';
-
-type Activities = ReturnType<typeof createActivities>;
-
-const store = wf.proxyActivities<Activities>({
-  startToCloseTimeout: '30s',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '2m' },
-});
 
 /** Days after a due date before an installment counts as missed. */
 const INSTALLMENT_GRACE_DAYS = 10;
@@ -101,7 +95,7 @@ export async function patientBalanceWorkflow(input: PatientBalanceInput): Promis
 
   const parent = wf.getExternalWorkflowHandle(input.parentWorkflowId);
   const reportProgress = async () => {
-    await parent.signal('patientBalanceProgress', view());
+    await parent.signal(m.patientBalanceProgressSignal, view());
   };
 
   const sendStatement = async (index: number) => {
@@ -111,7 +105,7 @@ export async function patientBalanceWorkflow(input: PatientBalanceInput): Promis
     await store.sendPatientStatement({
       claimUuid: input.claim.claimUuid,
       practiceId: input.claim.practiceId,
-      statementKey: `dunning:${index}`,
+      statementKey: statementKey(index),
       kind,
       amountDueCents: balance,
       dueDate,
@@ -158,7 +152,7 @@ export async function patientBalanceWorkflow(input: PatientBalanceInput): Promis
             await store.sendPatientStatement({
               claimUuid: input.claim.claimUuid,
               practiceId: input.claim.practiceId,
-              statementKey: 'collections',
+              statementKey: statementKey('collections'),
               kind: 'COLLECTIONS',
               amountDueCents: balance,
               dueDate: null,
@@ -196,7 +190,7 @@ export async function patientBalanceWorkflow(input: PatientBalanceInput): Promis
     if (next) await next.act();
   }
   nextActionAt = undefined;
-  await parent.signal('patientBalanceClosed', {
+  await parent.signal(m.patientBalanceClosedSignal, {
     outcome,
     balanceCents: Math.max(0, balance),
     statementsSent,

@@ -5,14 +5,7 @@
  * payer's open claims page by page, so a payer with many open claims never loads an API request.
  */
 import * as wf from '@temporalio/workflow';
-import type { createActivities } from '../activities/index.js';
-
-type Activities = ReturnType<typeof createActivities>;
-
-const store = wf.proxyActivities<Activities>({
-  startToCloseTimeout: '5m',
-  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
-});
+import { rollout as store } from './activities.js';
 
 export interface RulesRolloutInput {
   changeId: string;

@@ -3,39 +3,12 @@
  * and the practices it may act for (never more than the admin's own), lists them, and revokes them.
  * A key is shown once, at issue; only its SHA-256 hash is stored.
  */
-import { Type } from 'typebox';
-import { ROLES } from '../../db/api-keys.js';
-import { issueApiKey, listApiKeys, revokeApiKey } from '../../db/queries/api-keys.js';
-import type { App, AppDeps } from '../app.js';
-import { notFound } from '../errors.js';
-import * as r from '../responses.js';
-import { forbiddenPractice, isoTimestamp, practicesFor } from '../views.js';
-
-const PracticeId = Type.String({ pattern: '^[a-z0-9-]{1,20}$' });
-
-const ApiKeyItem = Type.Object(
-  {
-    id: Type.String({ format: 'uuid' }),
-    userId: Type.String(),
-    role: Type.Enum(ROLES),
-    practiceIds: Type.Array(Type.String()),
-    createdAt: Type.String({ format: 'date-time' }),
-    revokedAt: r.Nullable(Type.String({ format: 'date-time' })),
-  },
-  { additionalProperties: false },
-);
-
-const IssueBody = Type.Object(
-  {
-    userId: Type.String({
-      pattern: '^[A-Za-z0-9._@-]{1,100}$',
-      description: 'who uses the key (recorded as the actor of every decision)',
-    }),
-    role: Type.Enum(ROLES),
-    practiceIds: Type.Array(PracticeId, { minItems: 1, maxItems: 100, uniqueItems: true }),
-  },
-  { additionalProperties: false },
-);
+import { issueApiKey, listApiKeys, revokeApiKey } from '../../db/api-keys.js';
+import { forbiddenPractice, practicesFor } from '../plugins/auth.js';
+import { notFound } from '../plugins/problems.js';
+import * as s from '../schemas/api-keys.js';
+import type { App, AppDeps } from '../types.js';
+import { isoTimestamp } from '../views.js';
 
 function json(k: Awaited<ReturnType<typeof listApiKeys>>[number]) {
   return {
@@ -54,16 +27,13 @@ export function apiKeyRoutes(deps: AppDeps) {
       '/api-keys',
       {
         schema: {
-          body: IssueBody,
+          body: s.IssueBody,
           tags: ['users'],
+          operationId: 'issueApiKey',
           summary: 'Issue an API key for a user of the admin’s practices (the key is in this answer only)',
           description: 'A practice the admin does not hold answers 403.',
           response: {
-            201: Type.Object(
-              { ...ApiKeyItem.properties, key: Type.String() },
-              { additionalProperties: false },
-            ),
-            ...r.problemResponses,
+            201: s.IssuedApiKey,
           },
         },
         config: { roles: ['admin'], idempotent: true },
@@ -82,15 +52,12 @@ export function apiKeyRoutes(deps: AppDeps) {
       '/api-keys',
       {
         schema: {
-          querystring: Type.Object(
-            { includeRevoked: Type.Optional(Type.Boolean({ default: false })) },
-            { additionalProperties: false },
-          ),
+          querystring: s.ApiKeyListQuery,
           tags: ['users'],
+          operationId: 'listApiKeys',
           summary: 'The keys whose practices are all the admin’s',
           response: {
-            200: Type.Object({ items: Type.Array(ApiKeyItem) }, { additionalProperties: false }),
-            ...r.problemResponses,
+            200: s.ApiKeyList,
           },
         },
         config: { roles: ['admin'] },
@@ -104,12 +71,13 @@ export function apiKeyRoutes(deps: AppDeps) {
       '/api-keys/:id',
       {
         schema: {
-          params: Type.Object({ id: Type.String({ format: 'uuid' }) }, { additionalProperties: false }),
+          params: s.ApiKeyParams,
           tags: ['users'],
+          operationId: 'revokeApiKey',
           summary: 'Revoke a key at once (its next request answers 401)',
           description:
             'A key holding a practice the admin does not hold answers 404. Revoking twice is harmless.',
-          response: { 200: ApiKeyItem, ...r.problemResponses },
+          response: { 200: s.ApiKeyItem },
         },
         config: { roles: ['admin'] },
       },

@@ -1,30 +1,13 @@
 /**
  * GET /exports/{claims,events,postings,eras}: a practice's data as NDJSON or CSV, streamed into the
- * response chunk by chunk (keyset-paginated reads, db/queries/exports.ts), so an export never holds more
- * than one chunk of rows.
- * A practice owner takes its data with it: no lock-in (DOMAIN.md, what users complain about).
+ * response chunk by chunk (keyset-paginated reads, db/reports/exports.ts), so an export never holds more
+ * than one chunk of rows. A practice owner can take all of its data along: nothing locks it in.
  */
 import { Readable } from 'node:stream';
-import { Type } from 'typebox';
-import { EXPORT_COLUMNS, EXPORT_KINDS, type ExportKind, streamExport } from '../../db/queries/exports.js';
-import type { App, AppDeps } from '../app.js';
-import * as r from '../responses.js';
-import { practicesFor } from '../views.js';
-import { checkRanges } from './claims.js';
-
-const ExportParams = Type.Object({ kind: Type.Enum(EXPORT_KINDS) }, { additionalProperties: false });
-
-const ExportQuery = Type.Object(
-  {
-    practiceId: Type.String({ pattern: '^[a-z0-9-]{1,20}$' }),
-    format: Type.Optional(Type.Union([Type.Literal('ndjson'), Type.Literal('csv')], { default: 'ndjson' })),
-    from: Type.Optional(
-      Type.String({ format: 'date', description: 'first day (inclusive) of the rows’ own date' }),
-    ),
-    to: Type.Optional(Type.String({ format: 'date', description: 'last day (inclusive)' })),
-  },
-  { additionalProperties: false },
-);
+import { EXPORT_COLUMNS, type ExportKind, streamExport } from '../../db/reports/exports.js';
+import { practicesFor } from '../plugins/auth.js';
+import * as s from '../schemas/exports.js';
+import { type App, type AppDeps, OVERSIGHT_ROLES } from '../types.js';
 
 const CONTENT_TYPES = {
   ndjson: 'application/x-ndjson; charset=utf-8',
@@ -68,9 +51,10 @@ export function exportRoutes(deps: AppDeps) {
       '/exports/:kind',
       {
         schema: {
-          params: ExportParams,
-          querystring: ExportQuery,
+          params: s.ExportParams,
+          querystring: s.ExportQuery,
           tags: ['exports'],
+          operationId: 'exportPracticeData',
           summary: 'Export a practice’s claims, events (audit trail), postings or raw ERA files, streamed',
           description:
             'NDJSON (one object per line) or CSV (RFC 4180, header row). Columns per kind: ' +
@@ -80,22 +64,14 @@ export function exportRoutes(deps: AppDeps) {
             '. Patient names, birth dates and member ids are not exported. A raw ERA file is exported only when ' +
             'every payment in it is this practice’s.',
           response: {
-            200: {
-              description: 'the export, streamed',
-              content: {
-                'application/x-ndjson': { schema: Type.String() },
-                'text/csv': { schema: Type.String() },
-              },
-            },
-            ...r.problemResponses,
+            200: s.ExportStream,
           },
         },
-        config: { roles: ['supervisor', 'admin'] },
+        config: { roles: OVERSIGHT_ROLES, ranges: [['from', 'to']] },
       },
       async (req, reply) => {
         const q = req.query;
         const [practiceId] = practicesFor(req, q.practiceId) as [string];
-        checkRanges(q, [['from', 'to']]);
         const kind = req.params.kind as ExportKind;
         const format = q.format ?? 'ndjson';
         const rows = streamExport(deps.db, kind, { practiceId, from: q.from, to: q.to });

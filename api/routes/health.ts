@@ -1,18 +1,8 @@
 /** Liveness (`/healthz`: the process answers) and readiness (`/readyz`: Postgres and Temporal answer). */
 import type { Connection } from '@temporalio/client';
 import { sql } from 'kysely';
-import { Type } from 'typebox';
-import type { App, AppDeps } from '../app.js';
-
-const Status = Type.Object(
-  {
-    status: Type.String(),
-    checks: Type.Optional(
-      Type.Record(Type.String(), Type.String(), { description: 'dependency -> ok | unavailable' }),
-    ),
-  },
-  { additionalProperties: false },
-);
+import { Status } from '../schemas/health.js';
+import type { App, AppDeps } from '../types.js';
 
 export function healthRoutes(deps: AppDeps) {
   return async function routes(app: App): Promise<void> {
@@ -21,6 +11,7 @@ export function healthRoutes(deps: AppDeps) {
       {
         schema: {
           tags: ['operations'],
+          operationId: 'getLiveness',
           summary: 'The API process is alive',
           security: [],
           response: { 200: Status },
@@ -34,6 +25,7 @@ export function healthRoutes(deps: AppDeps) {
       {
         schema: {
           tags: ['operations'],
+          operationId: 'getReadiness',
           summary: 'Postgres and Temporal are reachable',
           security: [],
           response: { 200: Status, 503: Status },

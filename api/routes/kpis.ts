@@ -1,9 +1,8 @@
 /**
  * GET /kpis: a practice's revenue-cycle KPIs for a period, each by count and by dollars where both mean
  * something. Definitions live in domain/kpi.ts (`KPI_DEFINITIONS`) and are repeated in the OpenAPI
- * description of every figure; the counting is db/queries/kpis.ts.
+ * description of every figure; the counting is db/reports/kpis.ts; the period's bounds and its longest span are schemas/kpis.ts.
  */
-import { Type } from 'typebox';
 import {
   appealCounts,
   arSnapshot,
@@ -12,7 +11,7 @@ import {
   denialsByCategory,
   denialsByPayer,
   firstActionCounts,
-} from '../../db/queries/kpis.js';
+} from '../../db/reports/kpis.js';
 import { isoDate } from '../../domain/dates.js';
 import {
   daysInAr,
@@ -21,31 +20,12 @@ import {
   periodDays,
   ratio,
 } from '../../domain/kpi.js';
-import type { App, AppDeps } from '../app.js';
-import { badRequest } from '../errors.js';
-import * as r from '../responses.js';
-import { practicesFor } from '../views.js';
-import { checkRanges } from './claims.js';
-
-/** Longest period one request may ask about (about ten years). */
-const MAX_PERIOD_DAYS = 3_660;
-const DEFAULT_PERIOD_DAYS = 90;
-
-const KpiQuery = Type.Object(
-  {
-    practiceId: Type.String({ pattern: '^[a-z0-9-]{1,20}$' }),
-    from: Type.Optional(
-      Type.String({
-        format: 'date',
-        description: `first day (inclusive); default: ${DEFAULT_PERIOD_DAYS} days before \`to\``,
-      }),
-    ),
-    to: Type.Optional(
-      Type.String({ format: 'date', description: 'last day (inclusive); default: today (UTC)' }),
-    ),
-  },
-  { additionalProperties: false },
-);
+import { practicesFor } from '../plugins/auth.js';
+import { checkRanges } from '../plugins/guards.js';
+import { badRequest } from '../plugins/problems.js';
+import { problemResponse } from '../schemas/common.js';
+import * as s from '../schemas/kpis.js';
+import { type App, type AppDeps, OVERSIGHT_ROLES } from '../types.js';
 
 const DESCRIPTION = [
   'Rates are fractions (0.25 = 25 %), null when nothing was counted.',
@@ -59,13 +39,19 @@ export function kpiRoutes(deps: AppDeps) {
       '/kpis',
       {
         schema: {
-          querystring: KpiQuery,
+          querystring: s.KpiQuery,
           tags: ['kpis'],
+          operationId: 'getKpis',
           summary: 'Denial, clean-claim, A/R, aging, appeal, collection and first-action KPIs of a practice',
           description: DESCRIPTION,
-          response: { 200: r.KpiReport, ...r.problemResponses },
+          response: {
+            200: s.KpiReport,
+            400: problemResponse(
+              `the query does not match the schema, or the period spans more than ${s.MAX_PERIOD_DAYS} days (\`querystring/from\`); \`errors\` names each field`,
+            ),
+          },
         },
-        config: { roles: ['supervisor', 'admin'] },
+        config: { roles: OVERSIGHT_ROLES, ranges: [['from', 'to']] },
       },
       async (req) => {
         const q = req.query;
@@ -73,12 +59,12 @@ export function kpiRoutes(deps: AppDeps) {
         const now = new Date();
         const to = q.to ?? isoDate(now);
         const from =
-          q.from ?? isoDate(Date.parse(`${to}T00:00:00Z`) - (DEFAULT_PERIOD_DAYS - 1) * 86_400_000);
+          q.from ?? isoDate(Date.parse(`${to}T00:00:00Z`) - (s.DEFAULT_PERIOD_DAYS - 1) * 86_400_000);
         checkRanges({ from, to }, [['from', 'to']]);
         const days = periodDays(from, to);
-        if (days > MAX_PERIOD_DAYS) {
+        if (days > s.MAX_PERIOD_DAYS) {
           throw badRequest('the period is too long', [
-            { field: 'querystring/from', message: `the period may span at most ${MAX_PERIOD_DAYS} days` },
+            { field: 'querystring/from', message: `the period may span at most ${s.MAX_PERIOD_DAYS} days` },
           ]);
         }
         const period = { practiceId, from, to, now };

@@ -4,33 +4,16 @@
  * effective date plus an audit row (`rule_changes`); running claims of that payer are then sent
  * `payerRulesChanged` so their timers follow the rule now in force.
  */
-import { type Static, Type } from 'typebox';
-import { addRuleVersion, ruleChanges, ruleVersions } from '../../db/queries/payer-rules.js';
+import type { Static } from 'typebox';
+import { addRuleVersion, ruleChanges, ruleVersions } from '../../db/payer-rules.js';
 import { DEFAULT_RULES, type PayerRules, type PayerType, validateRules } from '../../domain/payer-rules.js';
 import { rulesRolloutWorkflowId } from '../../workflows/ids.js';
-import type { App, AppDeps } from '../app.js';
-import { conflict, notFound, Problem, unprocessable } from '../errors.js';
-import * as r from '../responses.js';
-import { forbiddenPractice, isoTimestamp, practicesFor } from '../views.js';
-
-const PayerParams = Type.Object(
-  { id: Type.String({ minLength: 1, maxLength: 40 }) },
-  { additionalProperties: false },
-);
-
-const RuleChangeBody = Type.Object(
-  {
-    practiceId: r.Nullable(
-      Type.String({
-        pattern: '^[a-z0-9-]{1,20}$',
-        description: 'null changes the payer default (admin only)',
-      }),
-    ),
-    effectiveFrom: Type.String({ format: 'date', description: 'the first day the rules apply' }),
-    rules: r.PayerRulesSchema,
-  },
-  { additionalProperties: false },
-);
+import { forbiddenPractice, practicesFor } from '../plugins/auth.js';
+import { conflict, notFound, Problem, unprocessable } from '../plugins/problems.js';
+import { problemResponse } from '../schemas/common.js';
+import * as s from '../schemas/payer-rules.js';
+import { type App, type AppDeps, OVERSIGHT_ROLES, WORK_ROLES } from '../types.js';
+import { isoTimestamp } from '../views.js';
 
 /** How long PUT waits for a rollout in force now before answering without its count. */
 const ROLLOUT_WAIT_MS = 10_000;
@@ -51,14 +34,15 @@ export function payerRuleRoutes(deps: AppDeps) {
       '/payers/:id/rules',
       {
         schema: {
-          params: PayerParams,
+          params: s.PayerParams,
           tags: ['payer rules'],
+          operationId: 'getPayerRules',
           summary:
             'A payer’s rule versions, the rules each of the caller’s practices follows today, and the change log',
           description: 'Only the payer default and the caller’s practices’ overrides are shown.',
-          response: { 200: r.PayerRulesView, ...r.problemResponses },
+          response: { 200: s.PayerRulesView },
         },
-        config: { roles: ['biller', 'supervisor', 'admin'] },
+        config: { roles: WORK_ROLES },
       },
       async (req) => {
         const payerId = req.params.id;
@@ -105,9 +89,10 @@ export function payerRuleRoutes(deps: AppDeps) {
       '/payers/:id/rules',
       {
         schema: {
-          params: PayerParams,
-          body: RuleChangeBody,
+          params: s.PayerParams,
+          body: s.RuleChangeBody,
           tags: ['payer rules'],
+          operationId: 'addPayerRuleVersion',
           summary:
             'Add a rule version with its effective date; running claims of the payer reload their rules',
           description:
@@ -116,17 +101,18 @@ export function payerRuleRoutes(deps: AppDeps) {
             'effective date exists (versions are never replaced). A Temporal workflow rolls the version out: at once when ' +
             'it is in force, on its effective date when it is future-dated.',
           response: {
-            201: r.RuleChangeResult,
-            409: r.ProblemSchema,
-            422: r.ProblemSchema,
-            ...r.problemResponses,
+            201: s.RuleChangeResult,
+            409: problemResponse(
+              'a version with this scope and effective date exists, or the Idempotency-Key is still in use',
+            ),
+            422: problemResponse('a rule fails validation (`errors` names `body/rules/<field>`)'),
           },
         },
-        config: { roles: ['supervisor', 'admin'] },
+        config: { roles: OVERSIGHT_ROLES },
       },
       async (req, reply) => {
         const payerId = req.params.id;
-        const body = req.body as Static<typeof RuleChangeBody>;
+        const body = req.body as Static<typeof s.RuleChangeBody>;
         const principal = req.principal!;
         if (body.practiceId === null && principal.role !== 'admin') {
           throw new Problem(403, 'Forbidden', 'only an admin may change a payer’s default rules');

@@ -6,86 +6,33 @@
  * same file twice, or two concurrent uploads of it, post exactly once.
  *
  * Manual match: a supervisor points an unmatched claim loop at the right claim. The posting and the
- * MATCHED mark commit together; the claim is then signalled with signal-with-start exactly as ERA
- * ingestion does (activities `signalPostedClaims`), so a closed claim is reopened from its Postgres row.
+ * MATCHED mark commit together; the claim is then told through `reopenWithRemittance`
+ * (temporal/claim-client.ts), the same path ERA ingestion uses, so a closed claim is reopened from its
+ * Postgres row.
  */
-import { Type } from 'typebox';
-import { claimRefOf, claimResumeRow, getClaimByUuid } from '../../db/claims.js';
-import { markSignalled, storeEraFile } from '../../db/era.js';
+import { getClaimByUuid } from '../../db/claims.js';
 import {
   getUnmatched,
   listRemittances,
   listUnmatched,
+  markSignalled,
   matchUnmatched,
   type PracticeScope,
-  postingSummary,
-} from '../../db/queries/remittances.js';
-import type { RemittanceSummary } from '../../domain/remittance.js';
+  pendingSignalOfPayment,
+  storeEraFile,
+} from '../../db/remittances.js';
+import { reopenWithRemittance } from '../../temporal/claim-client.js';
 import { eraIngestWorkflowId } from '../../workflows/era-ids.js';
-import { claimWorkflowId } from '../../workflows/ids.js';
-import { remittanceReceivedSignal } from '../../workflows/messages.js';
-import { PayerIdKey, PracticeIdKey } from '../../workflows/search-attributes.js';
-import type { App, AppDeps } from '../app.js';
-import { conflict, notFound, Problem, unprocessable } from '../errors.js';
-import { skipIdempotencyStore } from '../idempotency.js';
 import { decodeCursor, encodeCursor, page } from '../pagination.js';
-import * as r from '../responses.js';
-import { claimJson, isoTimestamp, practicesFor, temporalUiUrl } from '../views.js';
+import { claimForPrincipal, practicesFor } from '../plugins/auth.js';
+import { X12_CONTENT_TYPES } from '../plugins/guards.js';
+import { skipIdempotencyStore } from '../plugins/idempotency.js';
+import { conflict, notFound, Problem, unprocessable } from '../plugins/problems.js';
+import { PageOf, problemResponse, withExample } from '../schemas/common.js';
+import * as s from '../schemas/remittances.js';
+import { type App, type AppDeps, INTAKE_ROLES, OVERSIGHT_ROLES, WORK_ROLES } from '../types.js';
+import { claimJson, isoTimestamp, temporalUiUrl } from '../views.js';
 import { DEFAULT_WAITS, TIMED_OUT, waitAtMost } from '../waits.js';
-import { checkRanges, claimForPrincipal } from './claims.js';
-
-const PracticeId = Type.String({ pattern: '^[a-z0-9-]{1,20}$' });
-const Cursor = Type.String({ minLength: 1, maxLength: 400 });
-
-const RemittanceQuery = Type.Object(
-  {
-    practiceId: Type.Optional(PracticeId),
-    payerId: Type.Optional(Type.String({ minLength: 1, maxLength: 80 })),
-    receivedFrom: Type.Optional(Type.String({ format: 'date' })),
-    receivedTo: Type.Optional(Type.String({ format: 'date' })),
-    cursor: Type.Optional(Cursor),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-  },
-  { additionalProperties: false },
-);
-
-const UnmatchedQuery = Type.Object(
-  {
-    practiceId: Type.Optional(PracticeId),
-    status: Type.Optional(Type.Union([Type.Literal('OPEN'), Type.Literal('MATCHED')], { default: 'OPEN' })),
-    cursor: Type.Optional(Cursor),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-  },
-  { additionalProperties: false },
-);
-
-const UploadResult = Type.Object(
-  {
-    eraFileId: Type.String({ format: 'uuid' }),
-    checksum: Type.String(),
-    duplicateFile: Type.Boolean(),
-    transactions: Type.Integer(),
-    claims: Type.Integer(),
-    posted: Type.Integer(),
-    alreadyPosted: Type.Integer(),
-    unmatched: Type.Integer(),
-    signalled: Type.Integer(),
-  },
-  { additionalProperties: false },
-);
-
-const UploadAccepted = Type.Object(
-  {
-    eraFileId: Type.String({ format: 'uuid' }),
-    checksum: Type.String(),
-    duplicateFile: Type.Boolean(),
-    transactions: Type.Integer(),
-    claims: Type.Integer(),
-    workflowId: Type.String({ description: 'the posting workflow, still running' }),
-    temporalUiUrl: Type.String(),
-  },
-  { additionalProperties: false },
-);
 
 /** Practices a request reads remittances of; practice-less rows (payee not recognised) are the admin's. */
 function scopeOf(req: Parameters<typeof practicesFor>[0], practiceId: string | undefined): PracticeScope {
@@ -126,24 +73,28 @@ export function remittanceRoutes(deps: AppDeps) {
       '/remittances',
       {
         schema: {
-          body: Type.String({ minLength: 1, description: 'the X12 835 interchange' }),
-          consumes: ['text/plain', 'application/edi-x12', 'application/x12'],
+          body: withExample(s.EraBody, s.ERA_EXAMPLE),
+          consumes: [...X12_CONTENT_TYPES],
           tags: ['remittances'],
+          operationId: 'uploadRemittance',
           summary: 'Upload an X12 835 remittance (text/plain or application/edi-x12 body)',
           description:
             '201 for a new file, 200 for a file already received, both once posted. 202 when posting takes ' +
             'longer than the request waits: it goes on in its workflow (upload the file again for the outcome). ' +
             'A malformed file answers 422 naming each segment and rule; nothing of it is posted.',
           response: {
-            200: UploadResult,
-            201: UploadResult,
-            202: UploadAccepted,
-            415: r.ProblemSchema,
-            422: r.ProblemSchema,
-            ...r.problemResponses,
+            200: s.UploadResult,
+            201: withExample(s.UploadResult, s.UPLOAD_RESULT_EXAMPLE),
+            202: s.UploadAccepted,
+            415: problemResponse(
+              'the body is empty or not text/plain, application/edi-x12, application/x12 or a multipart/form-data file',
+            ),
+            422: problemResponse(
+              'the 835 is malformed (`errors` names each segment and rule; nothing was posted), or the Idempotency-Key was used for another request',
+            ),
           },
         },
-        config: { roles: ['integration', 'supervisor', 'admin', 'biller'], idempotent: true },
+        config: { roles: INTAKE_ROLES, idempotent: true },
         // A multipart upload becomes the same text body before validation, so the Idempotency-Key
         // fingerprint and everything after it see the file's content.
         preValidation: async (req) => {
@@ -223,17 +174,17 @@ export function remittanceRoutes(deps: AppDeps) {
       '/remittances',
       {
         schema: {
-          querystring: RemittanceQuery,
+          querystring: s.RemittanceQuery,
           tags: ['remittances'],
+          operationId: 'listRemittances',
           summary: 'Remittances (one per 835 payment), newest first, with posted and unmatched claim counts',
           description: 'Remittances whose payee matched no practice are listed to admins only.',
-          response: { 200: r.PageOf(r.RemittanceItem), ...r.problemResponses },
+          response: { 200: withExample(PageOf(s.RemittanceItem), s.REMITTANCE_PAGE_EXAMPLE) },
         },
-        config: { roles: ['biller', 'supervisor', 'admin'] },
+        config: { roles: WORK_ROLES, ranges: [['receivedFrom', 'receivedTo']] },
       },
       async (req) => {
         const q = req.query;
-        checkRanges(q, [['receivedFrom', 'receivedTo']]);
         const limit = q.limit ?? 50;
         const after = q.cursor
           ? decodeCursor('remittances', q.cursor, ['timestamp', 'uuid'] as const)
@@ -270,13 +221,14 @@ export function remittanceRoutes(deps: AppDeps) {
       '/remittances/unmatched',
       {
         schema: {
-          querystring: UnmatchedQuery,
+          querystring: s.UnmatchedQuery,
           tags: ['remittances'],
+          operationId: 'listUnmatchedRemittanceLoops',
           summary: 'The unmatched queue: claim loops of remittances that matched no claim, oldest first',
           description: 'Loops whose payee matched no practice are listed to admins only.',
-          response: { 200: r.PageOf(r.UnmatchedItem), ...r.problemResponses },
+          response: { 200: PageOf(s.UnmatchedItem) },
         },
-        config: { roles: ['biller', 'supervisor', 'admin'] },
+        config: { roles: WORK_ROLES },
       },
       async (req) => {
         const q = req.query;
@@ -299,21 +251,27 @@ export function remittanceRoutes(deps: AppDeps) {
       '/remittances/unmatched/:id/match',
       {
         schema: {
-          params: Type.Object({ id: Type.String({ format: 'uuid' }) }, { additionalProperties: false }),
-          body: Type.Object(
-            { claimId: Type.String({ format: 'uuid', description: 'the claim (its uuid) this loop pays' }) },
-            { additionalProperties: false },
-          ),
+          params: s.UnmatchedParams,
+          body: s.MatchBody,
           tags: ['remittances'],
+          operationId: 'matchUnmatchedRemittanceLoop',
           summary: 'Post an unmatched claim loop to the chosen claim and tell the claim',
           description:
             'The posting and the MATCHED mark commit together; the claim is signalled ' +
             'afterwards (`signalled: false` means Temporal was unreachable: re-uploading the ERA re-signals it). ' +
             '409 when the loop is already matched or its posting key was already posted; 422 when the claim ' +
             'belongs to another practice than the remittance.',
-          response: { 200: r.MatchResult, 409: r.ProblemSchema, 422: r.ProblemSchema, ...r.problemResponses },
+          response: {
+            200: s.MatchResult,
+            409: problemResponse(
+              'the loop is already matched, its posting key was already posted, or the Idempotency-Key is still in use',
+            ),
+            422: problemResponse(
+              'the claim belongs to another practice than the remittance (`body/claimId`), or the Idempotency-Key was used for another request',
+            ),
+          },
         },
-        config: { roles: ['supervisor', 'admin'], idempotent: true },
+        config: { roles: OVERSIGHT_ROLES, idempotent: true },
       },
       async (req) => {
         const unmatched = await getUnmatched(deps.db, req.params.id);
@@ -324,7 +282,7 @@ export function remittanceRoutes(deps: AppDeps) {
             ? scope.includeUnassigned
             : scope.practiceIds.includes(unmatched.practice_id));
         if (!unmatched || !visible) throw notFound(`unmatched remittance loop ${req.params.id}`);
-        const claim = await claimForPrincipal(deps, req, req.body.claimId);
+        const claim = await claimForPrincipal(deps.db, req, req.body.claimId);
         if (unmatched.practice_id !== null && unmatched.practice_id !== claim.practice_id) {
           throw unprocessable('the claim belongs to another practice than the remittance', [
             {
@@ -344,18 +302,11 @@ export function remittanceRoutes(deps: AppDeps) {
         }
         let signalled = false;
         try {
-          const summary = (await postingSummary(deps.db, result.paymentId)) as RemittanceSummary;
-          await deps.temporal.workflow.signalWithStart('claimWorkflow', {
-            workflowId: claimWorkflowId(claim.practice_id, claim.claim_id),
-            taskQueue: deps.config.temporal.taskQueue,
-            args: [{ claim: claimRefOf(claim), resume: { fromRow: await claimResumeRow(deps.db, claim) } }],
-            signal: remittanceReceivedSignal,
-            signalArgs: [summary],
-            typedSearchAttributes: [
-              { key: PracticeIdKey, value: claim.practice_id },
-              { key: PayerIdKey, value: claim.payer_id },
-            ],
-          });
+          await reopenWithRemittance(
+            deps.temporal,
+            deps.config.temporal.taskQueue,
+            await pendingSignalOfPayment(deps.db, result.paymentId),
+          );
           await markSignalled(deps.db, result.paymentId);
           signalled = true;
         } catch (err) {

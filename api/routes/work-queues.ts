@@ -6,14 +6,14 @@
  * over. That check is bounded: at most `ACTIVITY_CHECK_LIMIT` workflows are described per request, the
  * claims most likely to be retrying first (see `activityCandidates`).
  */
-import { Type } from 'typebox';
-import { activityCandidates, type StuckRow, stuckClaims, worklist } from '../../db/queries/work-queues.js';
+import { activityCandidates, type StuckRow, stuckClaims, worklist } from '../../db/reports/work-queues.js';
 import type { ClaimRow } from '../../db/schema.js';
-import { DENIAL_CATEGORIES } from '../../domain/carc.js';
-import type { App, AppDeps } from '../app.js';
 import { decodeCursor, encodeCursor, page } from '../pagination.js';
-import * as r from '../responses.js';
-import { claimJson, isoTimestamp, practicesFor } from '../views.js';
+import { practicesFor } from '../plugins/auth.js';
+import { PageOf, withExample } from '../schemas/common.js';
+import * as s from '../schemas/work-queues.js';
+import { type App, type AppDeps, OVERSIGHT_ROLES, WORK_ROLES } from '../types.js';
+import { claimJson, isoTimestamp } from '../views.js';
 import { TIMED_OUT, waitAtMost } from '../waits.js';
 
 /** Most claim workflows described per stuck-list request. */
@@ -21,41 +21,7 @@ export const ACTIVITY_CHECK_LIMIT = 25;
 const DESCRIBE_CONCURRENCY = 5;
 const DESCRIBE_WAIT_MS = 3_000;
 
-const PracticeId = Type.String({ pattern: '^[a-z0-9-]{1,20}$' });
-
-const WorklistQuery = Type.Object(
-  {
-    practiceId: Type.Optional(PracticeId),
-    assignedTo: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-    unassigned: Type.Optional(Type.Boolean()),
-    denialCategory: Type.Optional(Type.Array(Type.Enum(DENIAL_CATEGORIES), { maxItems: 20 })),
-    payerId: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 40 }), { maxItems: 20 })),
-    cursor: Type.Optional(Type.String({ minLength: 1, maxLength: 400 })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 50 })),
-  },
-  { additionalProperties: false },
-);
-
-const StuckQuery = Type.Object(
-  {
-    practiceId: Type.Optional(PracticeId),
-    nearDeadlineDays: Type.Optional(Type.Integer({ minimum: 0, maximum: 90, default: 7 })),
-    untouchedDays: Type.Optional(
-      Type.Integer({
-        minimum: 1,
-        maximum: 3650,
-        default: 45,
-        description: 'DOMAIN.md: untouched 45 days after billing is stuck work',
-      }),
-    ),
-    minActivityAttempts: Type.Optional(Type.Integer({ minimum: 2, maximum: 1000, default: 3 })),
-    checkActivities: Type.Optional(Type.Boolean({ default: true })),
-    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
-  },
-  { additionalProperties: false },
-);
-
-type Reason = { code: (typeof r.STUCK_REASONS)[number]; detail: string };
+type Reason = { code: (typeof s.STUCK_REASONS)[number]; detail: string };
 
 function sqlReasons(row: StuckRow, q: { nearDeadlineDays: number; untouchedDays: number }): Reason[] {
   const reasons: Reason[] = [];
@@ -117,16 +83,17 @@ export function workQueueRoutes(deps: AppDeps) {
       '/worklist',
       {
         schema: {
-          querystring: WorklistQuery,
+          querystring: s.WorklistQuery,
           tags: ['work queues'],
+          operationId: 'getWorklist',
           summary: 'Claims waiting for a biller (NEEDS_REVIEW, NEEDS_CORRECTION), most urgent first',
           description:
             'Priority = open balance in dollars x recoverability of the denial ' +
             'category x 100 / days to the next deadline (at least 1, 90 without a deadline), computed at request ' +
-            'time (`livePriority`). The cursor keeps the instant of the first page so pages stay consistent.',
-          response: { 200: r.PageOf(r.WorklistItem), ...r.problemResponses },
+            'time (`livePriority`, the claim’s one priority). The cursor keeps the instant of the first page so pages stay consistent.',
+          response: { 200: withExample(PageOf(s.WorklistItem), s.WORKLIST_PAGE_EXAMPLE) },
         },
-        config: { roles: ['biller', 'supervisor', 'admin'] },
+        config: { roles: WORK_ROLES },
       },
       async (req) => {
         const q = req.query;
@@ -158,22 +125,26 @@ export function workQueueRoutes(deps: AppDeps) {
       '/claims/stuck',
       {
         schema: {
-          querystring: StuckQuery,
+          querystring: s.StuckQuery,
           tags: ['work queues'],
+          operationId: 'listStuckClaims',
           summary: 'Open claims that are stuck, each with the reasons and its Temporal UI link',
           description:
             'Reasons: ESCALATED (by the workflow), DEADLINE_PASSED, DEADLINE_NEAR (within ' +
             '`nearDeadlineDays`), REVIEW_SLA_EXCEEDED (in NEEDS_REVIEW longer than the payer rule’s review SLA), ' +
             'UNTOUCHED (no activity for more than `untouchedDays`), ACTIVITY_FAILING (a pending activity on attempt >= ' +
             `\`minActivityAttempts\`; at most ${ACTIVITY_CHECK_LIMIT} workflows are inspected per request).`,
-          response: { 200: r.StuckList, ...r.problemResponses },
+          response: { 200: s.StuckList },
         },
-        config: { roles: ['supervisor', 'admin'] },
+        config: { roles: OVERSIGHT_ROLES },
       },
       async (req) => {
         const q = req.query;
         const practiceIds = practicesFor(req, q.practiceId);
-        const opts = { nearDeadlineDays: q.nearDeadlineDays ?? 7, untouchedDays: q.untouchedDays ?? 45 };
+        const opts = {
+          nearDeadlineDays: q.nearDeadlineDays ?? 7,
+          untouchedDays: q.untouchedDays ?? s.DEFAULT_UNTOUCHED_DAYS,
+        };
         const limit = q.limit ?? 100;
         const rows = await stuckClaims(deps.db, { practiceIds, now: new Date(), ...opts, limit });
         const found = new Map<string, { row: ClaimRow; reasons: Reason[] }>();

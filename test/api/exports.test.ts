@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../api/app.js';
 import { csvField } from '../../api/routes/exports.js';
 import type { Db } from '../../db/pool.js';
-import { EXPORT_COLUMNS } from '../../db/queries/exports.js';
+import { EXPORT_COLUMNS } from '../../db/reports/exports.js';
 import { seedClaim, seedEvent, seedPosting, seedRemittance, startDbApp, sunrise } from './support.js';
 
 let app: App;

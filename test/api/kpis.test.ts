@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../api/app.js';
 import type { Db } from '../../db/pool.js';
-import { denialCategoryOf, isDenialAdjustment } from '../../db/queries/sql-fragments.js';
+import { denialCategoryOf, isDenialAdjustment } from '../../db/sql-fragments.js';
 import { categoryOf, DENIAL_CATEGORIES, isExpectedAdjustment, ruleFor } from '../../domain/carc.js';
 import { bearer, seedClaim, seedEvent, seedPosting, seedRemittance, startDbApp, sunrise } from './support.js';
 

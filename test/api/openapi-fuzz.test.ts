@@ -2,7 +2,8 @@
  * Schema-driven fuzzing of the whole API from its own OpenAPI document (GET /openapi.json): for every
  * operation, fast-check draws path and query parameters, bodies, keys and Idempotency-Keys from the
  * declared schemas (mostly valid, sometimes broken) and sends them to the real stack. Every answer must be
- * below 500, have a status the operation documents, and match the schema documented for that status.
+ * below 500, have a status the operation documents, be sent with a content type the document declares
+ * for that status (`application/problem+json` for errors), and match the schema declared for it.
  *
  * `npm test` runs a short pass (FUZZ_API_RUNS per operation, default 5); `npm run fuzz:api` a long one.
  */
@@ -181,7 +182,7 @@ describe(`schema-driven fuzz of the OpenAPI document (${RUNS} runs per operation
     expect(operations.length).toBeGreaterThan(20);
   });
 
-  it('no operation answers 5xx, an undocumented status, or a body outside its documented schema', async () => {
+  it('no operation answers 5xx, an undocumented status or content type, or a body outside its documented schema', async () => {
     for (const op of operations) {
       await fc.assert(
         fc.asyncProperty(requestArb(op), async (req) => {
@@ -205,9 +206,14 @@ describe(`schema-driven fuzz of the OpenAPI document (${RUNS} runs per operation
           expect(res.statusCode, where).toBeLessThan(500);
           const documented = op.responses[String(res.statusCode)];
           expect(documented, `undocumented status: ${where}`).toBeDefined();
-          const type = String(res.headers['content-type'] ?? '');
-          if (!type.includes('json') || type.includes('ndjson')) return;
-          const schema = Object.values(documented!.content ?? {})[0]?.schema;
+          // The media type sent must be one the document declares for that status (problem+json for errors).
+          const type = String(res.headers['content-type'] ?? '')
+            .split(';')[0]!
+            .trim();
+          const declared = Object.keys(documented!.content ?? {});
+          expect(declared, `content type ${type || '(none)'} not declared: ${where}`).toContain(type);
+          if (!type.endsWith('json') || type === 'application/x-ndjson') return;
+          const schema = documented!.content![type]?.schema;
           expect(schema, `no schema for ${where}`).toBeDefined();
           const validator = validatorFor(schema!);
           const body = JSON.parse(res.body) as unknown;

@@ -94,9 +94,9 @@ describe('payer rules', () => {
     });
     const live = await eventually(async () => {
       const state = await stack.client.workflow.getHandle(running.workflowId).query(m.stateQuery);
-      return state.rules.reviewSlaDays === 5 ? state : undefined;
+      return state.rules?.reviewSlaDays === 5 ? state : undefined;
     }, 'the running claim to reload its rules');
-    expect(live.rules.reviewSlaDays).toBe(5);
+    expect(live.rules?.reviewSlaDays).toBe(5);
   });
 
   it('never replaces a version: the same scope and date again is 409', async () => {

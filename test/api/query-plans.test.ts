@@ -8,7 +8,7 @@
 import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listClaims } from '../../db/queries/claims.js';
+import { listClaims } from '../../db/claims.js';
 import {
   appealCounts,
   arSnapshot,
@@ -17,8 +17,8 @@ import {
   denialsByCategory,
   denialsByPayer,
   firstActionCounts,
-} from '../../db/queries/kpis.js';
-import { activityCandidates, stuckClaims, worklist } from '../../db/queries/work-queues.js';
+} from '../../db/reports/kpis.js';
+import { activityCandidates, stuckClaims, worklist } from '../../db/reports/work-queues.js';
 import type { Database } from '../../db/schema.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 

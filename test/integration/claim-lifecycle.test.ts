@@ -52,7 +52,15 @@ describe('claim lifecycle for real', () => {
       recommended_action: 'READ_REMARK_AND_RESUBMIT',
     });
     expect(review.next_deadline).not.toBeNull();
-    expect(review.priority).toBeGreaterThan(0);
+    // The work queue computes the priority at read time; the workflow no longer ships its own number.
+    const worklist = await stack.app.inject({
+      method: 'GET',
+      url: '/worklist',
+      headers: stack.auth('biller'),
+    });
+    expect(worklist.statusCode, worklist.body).toBe(200);
+    const queued = (worklist.json() as { items: { id: string; livePriority: number }[] }).items;
+    expect(queued.find((c) => c.id === claim.id)?.livePriority).toBeGreaterThan(0);
 
     // The payer's edit keys on the member id: correcting it (and adding a modifier) clears the denial.
     const res = await decide(claim.id, 'resubmit-corrected', {

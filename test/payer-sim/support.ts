@@ -168,7 +168,7 @@ export function claimPaymentsOf(
 }
 
 /**
- * Checks the DOMAIN.md balancing rules independently of the parser: per line SVC02 - SVC03 = line CAS,
+ * Checks the balancing rules of docs/x12-835.md independently of the parser: per line SVC02 - SVC03 = line CAS,
  * per claim CLP03 - CLP04 = claim CAS + line CAS, per payment BPR02 = sum(CLP04) - sum(PLB).
  * Returns the list of violations (empty when balanced).
  */

@@ -17,6 +17,12 @@ describe('replay of recorded claim histories', () => {
     expect(files.length).toBeGreaterThanOrEqual(10);
   });
 
+  it('histories recorded from the phase-split claim workflow (*.v2.json) sit beside the originals', () => {
+    const v2 = files.filter((f) => f.endsWith('.v2.json'));
+    expect(v2.length).toBeGreaterThanOrEqual(10);
+    for (const f of v2) expect(files).toContain(f.replace(/\.v2\.json$/, '.json'));
+  });
+
   it('every recorded history replays deterministically with the current code', async () => {
     try {
       Runtime.install({ logger: new DefaultLogger('WARN') });

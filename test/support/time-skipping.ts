@@ -12,7 +12,7 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import type { ClaimRef } from '../../domain/claim.js';
 import type { RemittanceAdjustment, RemittanceSummary } from '../../domain/remittance.js';
-import type { claimWorkflow } from '../../workflows/claim.js';
+import type { claimWorkflow } from '../../workflows/claim/index.js';
 import { claimWorkflowId } from '../../workflows/ids.js';
 import { type ClaimView, remittanceReceivedSignal, stateQuery } from '../../workflows/messages.js';
 import { type FakeScript, FakeWorld } from './fake-activities.js';
@@ -26,15 +26,27 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
       logger: new DefaultLogger((process.env.TEST_SDK_LOG_LEVEL as 'WARN' | undefined) ?? 'WARN'),
     });
   }
-  const env = await TestWorkflowEnvironment.createTimeSkipping({
-    server: {
-      executable: { type: 'existing-path', path: inject('testServerPath') },
-    },
-  });
+  const env = await startTimeSkippingServer();
   // The Java server skips time whenever the workflow idles, even while a test is between steps. Lock
   // it so time moves only through `env.sleep()` and while awaiting a result: deterministic tests.
   await env.connection.testService!.lockTimeSkipping({});
   return env;
+}
+
+/**
+ * The SDK kills a test server that does not answer within about 5 s; on a loaded machine the JVM can
+ * miss that. A server that failed to start left nothing behind, so starting another is safe.
+ */
+async function startTimeSkippingServer(attempts = 4): Promise<TestWorkflowEnvironment> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await TestWorkflowEnvironment.createTimeSkipping({
+        server: { executable: { type: 'existing-path', path: inject('testServerPath') } },
+      });
+    } catch (err) {
+      if (attempt >= attempts || !String(err).includes('did not start')) throw err;
+    }
+  }
 }
 
 export const DAY = 86_400_000;
@@ -139,12 +151,15 @@ async function runClaimIn(
 /**
  * Writes the workflow's history to test/histories/<name>.json (RECORD_HISTORIES=1 npm test). Committed
  * histories are replayed against the current code in CI, so a non-deterministic change fails the build.
+ * With RECORD_HISTORIES_SUFFIX=v2 the file is <name>.v2.json: a new recording beside the old one, so the
+ * histories of code still running in production keep replaying too.
  */
 async function recordHistory(handle: WorkflowHandle, name: string): Promise<void> {
   const history = await handle.fetchHistory();
   const dir = join(import.meta.dirname, '..', 'histories');
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${name}.json`), historyToJSON(history));
+  const suffix = process.env.RECORD_HISTORIES_SUFFIX;
+  writeFileSync(join(dir, `${name}${suffix ? `.${suffix}` : ''}.json`), historyToJSON(history));
 }
 
 let traceSeq = 0;

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
-import { toActivityFailure } from '../../activities/index.js';
+import { toActivityFailure } from '../../activities/failures.js';
 import { PayerGatewayError } from '../../activities/payer/gateway.js';
 
 describe('payer errors become Temporal retry decisions', () => {

@@ -1,5 +1,7 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
+import type { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
+import { FailureType } from '../../domain/failures.js';
 import { DEFAULT_RULES } from '../../domain/payer-rules.js';
 import * as m from '../../workflows/messages.js';
 import {
@@ -68,10 +70,21 @@ describe('denials, corrections and appeals', () => {
           rarcs: ['M51'],
           deniedCents: 20_000,
         });
-        expect(review.priority).toBeGreaterThan(0);
         const desc = await h.handle.describe();
         expect(desc.typedSearchAttributes.get(ClaimStatusKey)).toBe('NEEDS_REVIEW');
         expect(desc.typedSearchAttributes.get(DenialCategoryKey)).toBe('MISSING_INFORMATION');
+
+        // The update validator is the one judge of a correction: a bad value names its field.
+        const bad = await h.handle
+          .executeUpdate(m.resubmitCorrectedUpdate, {
+            args: [{ ...biller, reason: 'typo', changes: { 'lines.1.procedureCode': '9921' } }],
+          })
+          .catch((e: unknown) => e);
+        expect(bad).toBeInstanceOf(WorkflowUpdateFailedError);
+        const failure = (bad as WorkflowUpdateFailedError).cause as ApplicationFailure;
+        expect(failure.type).toBe(FailureType.InvalidCorrection);
+        expect(failure.message).toBe('changes.lines.1.procedureCode must be a 5-character procedure code');
+        expect(failure.details).toEqual([{ field: 'changes.lines.1.procedureCode' }]);
         expect(desc.typedSearchAttributes.get(NextDeadlineKey)).toBeInstanceOf(Date);
 
         const after = await h.handle.executeUpdate(m.resubmitCorrectedUpdate, {
@@ -301,19 +314,27 @@ describe('denials, corrections and appeals', () => {
     await runClaim({}, async (h) => {
       await h.waitFor((v) => v.status === 'AWAITING_ADJUDICATION', 'acceptance');
       const before = await h.view();
-      const historyBefore = (await h.handle.fetchHistory()).events?.length;
       const refused = await h.handle
-        .executeUpdate(m.fileAppealUpdate, { args: [{ ...biller, grounds: 'why not', attachments: [] }] })
+        .executeUpdate(m.fileAppealUpdate, {
+          args: [{ ...biller, grounds: 'why not', attachments: [] }],
+          updateId: 'refused-appeal',
+        })
         .catch((e: unknown) => e);
       expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
       expect(String((refused as WorkflowUpdateFailedError).cause?.message)).toContain(
         'an appeal needs a denial in NEEDS_REVIEW, the claim is AWAITING_ADJUDICATION',
       );
       const woRefused = await h.handle
-        .executeUpdate(m.writeOffUpdate, { args: [{ ...biller, reasonCode: 'BAD_DEBT' }] })
+        .executeUpdate(m.writeOffUpdate, {
+          args: [{ ...biller, reasonCode: 'BAD_DEBT' }],
+          updateId: 'refused-write-off',
+        })
         .catch((e: unknown) => e);
       expect(String((woRefused as WorkflowUpdateFailedError).cause?.message)).toContain(
         'nothing can be written off while the claim is AWAITING_ADJUDICATION',
+      );
+      expect(((woRefused as WorkflowUpdateFailedError).cause as ApplicationFailure).type).toBe(
+        FailureType.DecisionRefused,
       );
       // A duplicate denial is never appealable.
       await h.remit({
@@ -322,7 +343,10 @@ describe('denials, corrections and appeals', () => {
       });
       await h.waitFor((v) => v.status === 'NEEDS_REVIEW', 'review');
       const dup = await h.handle
-        .executeUpdate(m.fileAppealUpdate, { args: [{ ...biller, grounds: 'x', attachments: [] }] })
+        .executeUpdate(m.fileAppealUpdate, {
+          args: [{ ...biller, grounds: 'x', attachments: [] }],
+          updateId: 'refused-duplicate-appeal',
+        })
         .catch((e: unknown) => e);
       expect(String((dup as WorkflowUpdateFailedError).cause?.message)).toContain(
         'DUPLICATE denials are not appealable',
@@ -330,9 +354,21 @@ describe('denials, corrections and appeals', () => {
       const after = await h.view();
       expect(after.appeals).toEqual([]);
       expect(before.balances.writtenOffCents).toBe(after.balances.writtenOffCents);
-      // Validator refusals never reach the history.
-      expect(historyBefore).toBeGreaterThan(0);
       expect(h.world.count('submitAppeal')).toBe(0);
+      // Validator refusals never reach the history: no update event names a refused update.
+      const events = (await h.handle.fetchHistory()).events ?? [];
+      expect(events.length).toBeGreaterThan(0);
+      const updateEvents = events.filter(
+        (e) =>
+          e.workflowExecutionUpdateAcceptedEventAttributes ||
+          e.workflowExecutionUpdateCompletedEventAttributes ||
+          e.workflowExecutionUpdateAdmittedEventAttributes,
+      );
+      expect(updateEvents).toEqual([]);
+      const historyText = JSON.stringify(events);
+      for (const id of ['refused-appeal', 'refused-write-off', 'refused-duplicate-appeal']) {
+        expect(historyText).not.toContain(id);
+      }
     });
   });
 });

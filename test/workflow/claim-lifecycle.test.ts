@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_RULES } from '../../domain/payer-rules.js';
-import type { claimWorkflow } from '../../workflows/claim.js';
+import type { claimWorkflow } from '../../workflows/claim/index.js';
 import * as m from '../../workflows/messages.js';
 import { ClaimStatusKey, EscalatedKey } from '../../workflows/search-attributes.js';
 import { DAY, isoDay, remittance, runClaim } from '../support/time-skipping.js';
@@ -132,7 +132,7 @@ describe('long life', () => {
       const submittedAt = Date.parse(waiting.nextTimer!.at) - 30 * DAY;
       h.world.script.rules = { ...DEFAULT_RULES.COMMERCIAL, followUpDays: 10 };
       await h.handle.signal(m.payerRulesChangedSignal);
-      const moved = await h.waitFor((v) => v.rules.followUpDays === 10, 'new rule');
+      const moved = await h.waitFor((v) => v.rules?.followUpDays === 10, 'new rule');
       expect(Date.parse(moved.nextTimer!.at) - submittedAt).toBe(10 * DAY);
       await h.env.sleep(10 * DAY + 60_000);
       await h.waitFor((v) => v.followUps === 1, 'follow-up on the new schedule');

@@ -1,6 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { categoryOf, countsTowardDenialRate, isExpectedAdjustment, ruleFor } from '../../../domain/carc.js';
-import { denialPriority } from '../../../domain/priority.js';
 import { assessRemittance, type RemittanceSummary } from '../../../domain/remittance.js';
 
 const base: RemittanceSummary = {
@@ -17,45 +15,6 @@ const base: RemittanceSummary = {
   adjustments: [],
   remarkCodes: [],
 };
-
-describe('denial categories (DOMAIN.md table)', () => {
-  it.each([
-    ['27', 'ELIGIBILITY'],
-    ['22', 'COORDINATION_OF_BENEFITS'],
-    ['197', 'AUTHORIZATION'],
-    ['11', 'CODING'],
-    ['97', 'BUNDLING'],
-    ['50', 'MEDICAL_NECESSITY'],
-    ['16', 'MISSING_INFORMATION'],
-    ['29', 'TIMELY_FILING'],
-    ['18', 'DUPLICATE'],
-    ['96', 'NON_COVERED'],
-    ['B7', 'CREDENTIALING'],
-    ['ZZ9', 'OTHER'],
-  ])('CARC %s is %s', (carc, category) => {
-    expect(categoryOf(carc)).toBe(category);
-  });
-
-  it('duplicates are never appealable and are excluded from denial-rate KPIs', () => {
-    expect(ruleFor('DUPLICATE').appealable).toBe(false);
-    expect(countsTowardDenialRate('DUPLICATE')).toBe(false);
-    expect(countsTowardDenialRate('CODING')).toBe(true);
-  });
-
-  it('CO-45, CO-253, PR-1/2/3 and OA-23 are not denials', () => {
-    for (const [g, c] of [
-      ['CO', '45'],
-      ['CO', '253'],
-      ['PR', '1'],
-      ['PR', '2'],
-      ['PR', '3'],
-      ['OA', '23'],
-    ] as const) {
-      expect(isExpectedAdjustment(g, c)).toBe(true);
-    }
-    expect(isExpectedAdjustment('CO', '50')).toBe(false);
-  });
-});
 
 describe('assessRemittance', () => {
   it('a clean payment with CO-45 is paid with a contractual adjustment and no denial', () => {
@@ -146,17 +105,5 @@ describe('assessRemittance', () => {
   it('CLP02=23 and 25 change nothing', () => {
     expect(assessRemittance({ ...base, statusCode: '23' }).kind).toBe('INFORMATIONAL');
     expect(assessRemittance({ ...base, statusCode: '25' }).kind).toBe('INFORMATIONAL');
-  });
-});
-
-describe('work-queue priority', () => {
-  it('more money, more recoverable and closer to the deadline rank higher', () => {
-    const base = { amountCents: 100_000, category: 'CODING' as const, daysToDeadline: 30 };
-    expect(denialPriority({ ...base, amountCents: 200_000 })).toBeGreaterThan(denialPriority(base));
-    expect(denialPriority({ ...base, daysToDeadline: 3 })).toBeGreaterThan(denialPriority(base));
-    expect(denialPriority({ ...base, category: 'DUPLICATE' })).toBeLessThan(denialPriority(base));
-    expect(denialPriority({ ...base, daysToDeadline: -5 })).toBe(
-      denialPriority({ ...base, daysToDeadline: 1 }),
-    );
   });
 });

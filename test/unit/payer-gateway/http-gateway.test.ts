@@ -5,7 +5,7 @@ import {
   type PayerGateway,
   PayerGatewayError,
 } from '../../../activities/payer/gateway.js';
-import { createHttpPayerGateway, parseRetryAfter } from '../../../activities/payer/http-gateway.js';
+import { createHttpPayerGateway } from '../../../activities/payer/http-gateway.js';
 import { parse835 } from '../../../domain/x12/index.js';
 import type { AppealBody, ClaimBody } from '../../../payer-sim/schemas.js';
 import { API_KEY, makeClaim, type RunningSim, startSim } from '../../payer-sim/support.js';
@@ -237,18 +237,5 @@ describe('createHttpPayerGateway against a real payer-sim', () => {
       patientControlNumber: claim.patientControlNumber,
     });
     expect(status.category).toBe('F1');
-  });
-});
-
-describe('parseRetryAfter', () => {
-  const now = Date.parse('2025-03-01T12:00:00Z');
-
-  it('reads delta seconds and HTTP dates, and ignores what it cannot read', () => {
-    expect(parseRetryAfter('120', now)).toBe(120_000);
-    expect(parseRetryAfter('0', now)).toBe(0);
-    expect(parseRetryAfter('Sat, 01 Mar 2025 12:00:30 GMT', now)).toBe(30_000);
-    expect(parseRetryAfter('Sat, 01 Mar 2025 11:00:00 GMT', now)).toBe(0);
-    expect(parseRetryAfter('soon', now)).toBeUndefined();
-    expect(parseRetryAfter(null, now)).toBeUndefined();
   });
 });

@@ -1,0 +1,282 @@
+/**
+ * A claim run's state as plain data (so continue-as-new can carry it), how a run starts (new, continued,
+ * reopened from its Postgres row), and the pure views derived from it: balances, deadlines, the next
+ * timer, the claim screen and the claims-row projection. Nothing here awaits or calls Temporal.
+ */
+import type { ClaimProjection, ClaimResumeRow } from '../../activities/types.js';
+import { timelyFilingMatters } from '../../domain/claim-rules.js';
+import { type ClaimStatus, isTerminal } from '../../domain/claim-status.js';
+import { addDays } from '../../domain/dates.js';
+import type { PayerRules } from '../../domain/payer-rules.js';
+import type * as m from '../messages.js';
+
+/** A reminder before a deadline, sent `offsetDays` before it (docs/deadlines.md). */
+export interface Reminder {
+  deadline: 'APPEAL' | 'TIMELY_FILING';
+  deadlineAt: number;
+  offsetDays: number;
+  at: number;
+  level?: number;
+}
+
+/** All state of a claim run: plain data, so it can be carried through continue-as-new. */
+export interface ClaimData {
+  status: ClaimStatus;
+  /**
+   * The payer rules in force. Absent only between the start of a new or reopened claim and its first
+   * activity (which loads them); every phase runs after that load and reads them through the kernel.
+   */
+  rules?: PayerRules;
+  payerClaimNumber?: string;
+  frequencyCode: '1' | '7';
+  chargeCents: number;
+  paidCents: number;
+  contractualCents: number;
+  patientResponsibilityCents: number;
+  patientPaidCents: number;
+  writtenOffCents: number;
+  denial?: m.DenialView;
+  rejection?: m.ClaimStatusChange;
+  appeals: m.AppealView[];
+  timelyFilingAt: number;
+  appealDeadline?: { at: number; level: number };
+  followUpAt?: number;
+  appealFollowUpAt?: number;
+  reviewSlaAt?: number;
+  reminders: Reminder[];
+  followUps: number;
+  submissions: number;
+  assignedTo?: string;
+  escalated: boolean;
+  escalations: string[];
+  notes: { at: string; actor: string; text: string }[];
+  decisions: m.DecisionRecord[];
+  eventSeq: number;
+  seenPostings: string[];
+  submittedAt?: string;
+  firstDeniedAt?: string;
+  firstActionAt?: string;
+  patientBalance?: m.PatientBalanceView & { started: boolean };
+  holds: m.HoldReason[];
+}
+
+/** How a run begins: a new claim, the next run after continue-as-new, or a closed claim reopened. */
+export type RunStart = 'NEW' | 'CONTINUED' | 'REOPENED';
+
+/** The statuses in which the patient owes the rest and the dunning child may be running. */
+export const PATIENT_STATES: ReadonlySet<ClaimStatus> = new Set(['PATIENT_BALANCE', 'PAYMENT_PLAN']);
+
+/**
+ * The state a run starts from: fresh for a new claim, the carried data after continue-as-new, or the
+ * claim's Postgres row for a closed claim reopened by a late remittance (signal-with-start).
+ */
+export function initialState(
+  claim: m.ClaimRef,
+  resume: ClaimData | { fromRow: ClaimResumeRow } | undefined,
+): { data: ClaimData; start: RunStart } {
+  if (resume && !('fromRow' in resume)) return { data: resume, start: 'CONTINUED' };
+  const base: ClaimData = {
+    status: 'SUBMITTING',
+    frequencyCode: '1',
+    chargeCents: claim.totalChargeCents,
+    paidCents: 0,
+    contractualCents: 0,
+    patientResponsibilityCents: 0,
+    patientPaidCents: 0,
+    writtenOffCents: 0,
+    appeals: [],
+    timelyFilingAt: 0,
+    reminders: [],
+    followUps: 0,
+    submissions: 0,
+    escalated: false,
+    escalations: [],
+    notes: [],
+    decisions: [],
+    eventSeq: 0,
+    seenPostings: [],
+    holds: [],
+  };
+  if (!resume) return { data: base, start: 'NEW' };
+  const row = resume.fromRow;
+  return {
+    start: 'REOPENED',
+    data: {
+      ...base,
+      status: row.status,
+      payerClaimNumber: row.payerClaimNumber ?? undefined,
+      frequencyCode: row.frequencyCode === '7' ? '7' : '1',
+      paidCents: row.paidCents,
+      contractualCents: row.adjustmentCents,
+      patientResponsibilityCents: row.patientResponsibilityCents,
+      patientPaidCents: row.patientPaidCents,
+      writtenOffCents: row.writtenOffCents,
+      assignedTo: row.assignedTo ?? undefined,
+      eventSeq: row.lastEventSeq,
+      submissions: row.submissions,
+      seenPostings: row.seenPostings,
+    },
+  };
+}
+
+/** What is still owed on the claim by anyone. */
+export function openBalance(d: ClaimData): number {
+  return d.chargeCents - d.paidCents - d.contractualCents - d.writtenOffCents - d.patientPaidCents;
+}
+
+/** What the patient still owes. */
+export function patientOpen(d: ClaimData): number {
+  return Math.max(0, d.patientResponsibilityCents - d.patientPaidCents);
+}
+
+/** Timely filing binds until the payer has the claim: while it must be corrected and refiled. */
+export function timelyFilingBinds(d: ClaimData, status: ClaimStatus = d.status): boolean {
+  return timelyFilingMatters(status, d.denial);
+}
+
+/** The deadlines that bind the claim now, earliest first. */
+export function deadlines(d: ClaimData): m.DeadlineView[] {
+  const out: m.DeadlineView[] = [];
+  if (timelyFilingBinds(d)) out.push({ kind: 'TIMELY_FILING', at: new Date(d.timelyFilingAt).toISOString() });
+  if (d.appealDeadline && d.status === 'NEEDS_REVIEW' && d.denial?.appealable) {
+    out.push({
+      kind: 'APPEAL',
+      at: new Date(d.appealDeadline.at).toISOString(),
+      level: d.appealDeadline.level,
+    });
+  }
+  if (d.reviewSlaAt !== undefined && d.status === 'NEEDS_REVIEW') {
+    out.push({ kind: 'REVIEW_SLA', at: new Date(d.reviewSlaAt).toISOString() });
+  }
+  return out.sort((a, b) => a.at.localeCompare(b.at));
+}
+
+export function nextDeadlineMs(d: ClaimData): number | undefined {
+  const first = deadlines(d)[0];
+  return first ? Date.parse(first.at) : undefined;
+}
+
+/** The appeal deadline of `level` after a payer decision, or none when the payer has no such level. */
+export function appealDeadlineFrom(
+  rules: PayerRules,
+  decisionMs: number,
+  level: number,
+): { at: number; level: number } | undefined {
+  const windowDays = rules.appealWindowDays[level - 1];
+  if (windowDays === undefined) return undefined;
+  return { at: addDays(decisionMs, rules.receiptPresumptionDays + windowDays), level };
+}
+
+/**
+ * Everything the claim waits for on a clock, as data: the main loop sleeps until the earliest and hands
+ * it back to the kernel, which switches on `kind`. No timer is ever identified by parsing a string.
+ */
+export type ClaimTimer =
+  | { kind: 'FOLLOW_UP'; at: number }
+  | { kind: 'APPEAL_FOLLOW_UP'; at: number }
+  | { kind: 'REMINDER'; at: number; reminder: Reminder }
+  | { kind: 'DEADLINE'; at: number; deadline: m.DeadlineView['kind'] };
+
+/** The key under which a missed deadline escalates once (one key per deadline instance). */
+export function missKey(d: ClaimData, kind: m.DeadlineView['kind']): string {
+  const level = kind === 'APPEAL' ? `:${d.appealDeadline?.level}` : '';
+  return `${kind}_MISSED${level}@${kind === 'REVIEW_SLA' ? d.reviewSlaAt : ''}`;
+}
+
+/** Every pending timer, earliest first (ties keep this order: follow-ups, reminders, deadlines). */
+export function timers(d: ClaimData): ClaimTimer[] {
+  const t: ClaimTimer[] = [];
+  if (d.followUpAt !== undefined) t.push({ kind: 'FOLLOW_UP', at: d.followUpAt });
+  if (d.appealFollowUpAt !== undefined) t.push({ kind: 'APPEAL_FOLLOW_UP', at: d.appealFollowUpAt });
+  for (const r of d.reminders) t.push({ kind: 'REMINDER', at: r.at, reminder: r });
+  for (const dl of deadlines(d)) {
+    if (!d.escalations.includes(missKey(d, dl.kind)))
+      t.push({ kind: 'DEADLINE', at: Date.parse(dl.at), deadline: dl.kind });
+  }
+  return t.sort((a, b) => a.at - b.at);
+}
+
+/** The timer's name on the claim screen (e.g. `REMINDER_APPEAL_14D`, `DEADLINE_REVIEW_SLA`). */
+export function timerLabel(t: ClaimTimer): string {
+  switch (t.kind) {
+    case 'REMINDER':
+      return `REMINDER_${t.reminder.deadline}_${t.reminder.offsetDays}D`;
+    case 'DEADLINE':
+      return `DEADLINE_${t.deadline}`;
+    default:
+      return t.kind;
+  }
+}
+
+/** The claim screen: what the `state` query and every update return. */
+export function claimView(workflowId: string, ref: m.ClaimRef, d: ClaimData): m.ClaimView {
+  const next = timers(d)[0];
+  const deadline = nextDeadlineMs(d);
+  return {
+    workflowId,
+    claim: ref,
+    status: d.status,
+    payerClaimNumber: d.payerClaimNumber,
+    balances: {
+      chargeCents: d.chargeCents,
+      paidCents: d.paidCents,
+      contractualCents: d.contractualCents,
+      patientResponsibilityCents: d.patientResponsibilityCents,
+      patientPaidCents: d.patientPaidCents,
+      writtenOffCents: d.writtenOffCents,
+      deniedCents: d.denial?.deniedCents ?? 0,
+      openBalanceCents: openBalance(d),
+    },
+    denial: d.denial,
+    rejection: d.rejection,
+    appeals: d.appeals,
+    deadlines: deadlines(d),
+    nextDeadline: deadline === undefined ? undefined : new Date(deadline).toISOString(),
+    nextTimer: next ? { kind: timerLabel(next), at: new Date(next.at).toISOString() } : undefined,
+    followUps: d.followUps,
+    submissions: d.submissions,
+    assignedTo: d.assignedTo,
+    escalated: d.escalated,
+    escalations: d.escalations,
+    notes: d.notes,
+    decisions: d.decisions,
+    patientBalance: d.patientBalance
+      ? {
+          status: d.patientBalance.status,
+          balanceCents: d.patientBalance.balanceCents,
+          statementsSent: d.patientBalance.statementsSent,
+          holds: d.holds,
+          nextActionAt: d.patientBalance.nextActionAt,
+        }
+      : undefined,
+    rules: d.rules,
+  };
+}
+
+/**
+ * The claims-row projection written with every audit event, so lists read Postgres only. It carries no
+ * priority: the work queue computes that at read time from these fields (docs/kpis.md).
+ */
+export function projection(d: ClaimData, nowIso: string): ClaimProjection {
+  const deadline = nextDeadlineMs(d);
+  return {
+    status: d.status,
+    denialCategory: d.denial?.category ?? null,
+    recommendedAction: d.denial?.action ?? null,
+    assignedTo: d.assignedTo ?? null,
+    escalated: d.escalated,
+    nextDeadline: deadline === undefined ? null : new Date(deadline).toISOString(),
+    payerClaimNumber: d.payerClaimNumber ?? null,
+    frequencyCode: d.frequencyCode,
+    paidCents: d.paidCents,
+    adjustmentCents: d.contractualCents,
+    patientResponsibilityCents: d.patientResponsibilityCents,
+    patientPaidCents: d.patientPaidCents,
+    writtenOffCents: d.writtenOffCents,
+    openBalanceCents: openBalance(d),
+    submittedAt: d.submittedAt,
+    firstDeniedAt: d.firstDeniedAt,
+    firstActionAt: d.firstActionAt,
+    closedAt: isTerminal(d.status) ? nowIso : null,
+  };
+}
