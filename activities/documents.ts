@@ -32,10 +32,10 @@ import { FailureType } from '../domain/failures.js';
 import type { PayerGateway } from './payer/gateway.js';
 import { PayerGatewayError } from './payer/gateway.js';
 
-/** What the document activities need. */
+/** What the document activities need (the activities' deps; `store` is required to render). */
 export interface DocumentActivityDeps {
   db: Db;
-  store: AttachmentStore;
+  store?: AttachmentStore;
   payer: PayerGateway;
   log: Logger;
   budget?: RenderBudget;
@@ -92,11 +92,15 @@ function asFailure(err: unknown): unknown {
 }
 
 export function createDocumentActivities(deps: DocumentActivityDeps) {
-  const { db, store, payer, log } = deps;
+  const { db, payer, log } = deps;
   const budget = deps.budget ?? DEFAULT_BUDGET;
+  const storeOf = (): AttachmentStore =>
+    deps.store ??
+    refuse(FailureType.DocumentDataInvalid, 'No attachment store is configured for this worker.', 'store');
 
   /** Builds and stores the packet, or finds the one a previous attempt stored. */
   async function storedPacket(req: AppealPacketRequest) {
+    const store = storeOf();
     const key = appealPacketKey(req.claimUuid, req.level);
     const existing = await findDocumentByKey(db, req.practiceId, key);
     if (existing) return existing;
@@ -153,6 +157,7 @@ export function createDocumentActivities(deps: DocumentActivityDeps) {
      */
     async deliverAppealPacket(req: AppealPacketRequest): Promise<AppealPacketResult> {
       try {
+        const store = storeOf();
         const document = await storedPacket(req);
         if (document.sentAt && document.deliveryReference) {
           return {
@@ -209,6 +214,7 @@ export function createDocumentActivities(deps: DocumentActivityDeps) {
       if (req.kind === 'COLLECTIONS') return undefined;
       const key = statementDocumentKey(req.claimUuid, req.statementKey);
       try {
+        const store = storeOf();
         const existing = await findDocumentByKey(db, req.practiceId, key);
         if (existing)
           return { documentId: existing.id, sha256: existing.sha256, pageCount: existing.pageCount ?? 0 };

@@ -6,6 +6,7 @@
  */
 import { createClaimStoreActivities } from './claim-store.js';
 import type { ActivityDeps } from './deps.js';
+import { createDocumentActivities } from './documents.js';
 import { createEraActivities } from './era.js';
 import { createNotificationActivities } from './notifications.js';
 import { createPatientBalanceActivities } from './patient-balance.js';
@@ -22,6 +23,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPatientBalanceActivities(deps),
     ...createEraActivities(deps),
     ...createRulesRolloutActivities(deps),
+    ...createDocumentActivities(deps),
   };
 }
 

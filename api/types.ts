@@ -11,6 +11,7 @@ import type { Logger } from 'pino';
 import type { AppConfig } from '../config/index.js';
 import type { Principal, Role } from '../db/api-keys.js';
 import type { Db } from '../db/pool.js';
+import type { AttachmentStore } from '../documents/attachments/store.js';
 import type { Waits } from './waits.js';
 
 /** What `buildApp` needs. The caller owns `db` and `temporal` and closes them after `app.close()`. */
@@ -21,6 +22,15 @@ export interface AppDeps {
   config: Pick<AppConfig, 'temporal' | 'api'>;
   /** How long requests wait on Temporal before answering 202 (defaults in api/waits.ts). */
   waits?: Partial<Waits>;
+  /** The attachment store and upload limit; without it the document routes are not served. */
+  documents?: DocumentDeps;
+}
+
+/** What the document routes need: where files are stored and how large an upload may be. */
+export interface DocumentDeps {
+  store: AttachmentStore;
+  /** Largest accepted upload in bytes. */
+  maxUploadBytes: number;
 }
 
 /** The Fastify instance the API is, with TypeBox-typed routes and the pino logger. */

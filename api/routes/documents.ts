@@ -24,120 +24,24 @@ import {
   selectAppealTemplate,
   validateAppealTemplate,
 } from '../../documents/templates/appeal-templates.js';
-import { DENIAL_CATEGORIES } from '../../domain/carc.js';
 import { FailureType } from '../../domain/failures.js';
-import { PAYER_TYPES, type PayerType } from '../../domain/payer-rules.js';
-import type { App, AppDeps } from '../app.js';
-import { notFound, Problem, unprocessable } from '../errors.js';
-import * as r from '../responses.js';
-import { claimForPrincipal } from './claims.js';
-
-/** What the document routes need beyond the app's usual dependencies. */
-export interface DocumentDeps {
-  store: AttachmentStore;
-  /** Largest accepted upload in bytes (config: ATTACHMENT_MAX_BYTES). */
-  maxUploadBytes: number;
-}
-
-const strict = { additionalProperties: false } as const;
-const Uuid = Type.String({ format: 'uuid' });
-const ClaimParams = Type.Object({ id: Uuid }, strict);
-const AttachmentParams = Type.Object({ id: Uuid, attachmentId: Uuid }, strict);
-const DocumentParams = Type.Object({ id: Uuid, documentId: Uuid }, strict);
-const PracticeParams = Type.Object({ practiceId: Type.String({ pattern: '^[a-z0-9-]{1,20}$' }) }, strict);
-const TemplateParams = Type.Object(
-  {
-    practiceId: Type.String({ pattern: '^[a-z0-9-]{1,20}$' }),
-    key: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' }),
-  },
-  strict,
-);
-
-const AttachmentView = Type.Object(
-  {
-    id: Uuid,
-    claimId: Uuid,
-    title: Type.String(),
-    fileName: Type.Union([Type.String(), Type.Null()]),
-    mediaType: Type.String(),
-    sizeBytes: Type.Integer(),
-    pageCount: Type.Integer(),
-    sha256: Type.String(),
-    uploadedBy: Type.String(),
-    uploadedAt: Type.String({ format: 'date-time' }),
-    created: Type.Optional(Type.Boolean()),
-  },
-  strict,
-);
-
-const DocumentView = Type.Object(
-  {
-    id: Uuid,
-    claimId: Type.Union([Uuid, Type.Null()]),
-    kind: Type.String(),
-    sha256: Type.String(),
-    mediaType: Type.String(),
-    sizeBytes: Type.Integer(),
-    pageCount: Type.Union([Type.Integer(), Type.Null()]),
-    templateKey: Type.Union([Type.String(), Type.Null()]),
-    templateVersion: Type.Union([Type.Integer(), Type.Null()]),
-    attachmentIds: Type.Array(Type.String()),
-    createdAt: Type.String({ format: 'date-time' }),
-    sentAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
-    deliveryReference: Type.Union([Type.String(), Type.Null()]),
-  },
-  strict,
-);
-
-const TemplateBody = Type.Object(
-  {
-    name: Type.String({ minLength: 1, maxLength: 200 }),
-    payerTypes: Type.Array(Type.Union(PAYER_TYPES.map((p) => Type.Literal(p))), { minItems: 1, maxItems: 5 }),
-    categories: Type.Array(Type.Union(DENIAL_CATEGORIES.map((c) => Type.Literal(c))), {
-      maxItems: 12,
-      default: [],
-    }),
-    levels: Type.Array(Type.Integer({ minimum: 1, maximum: 5 }), { maxItems: 5, default: [] }),
-    form: Type.Optional(Type.Union([Type.Literal('CMS-20027'), Type.Literal('CMS-20033')])),
-    subject: Type.String({ minLength: 1, maxLength: 500 }),
-    body: Type.String({ minLength: 1, maxLength: 20_000 }),
-    closing: Type.String({ maxLength: 2_000 }),
-  },
-  strict,
-);
-
-const TemplateView = Type.Object(
-  {
-    key: Type.String(),
-    version: Type.Union([Type.Integer(), Type.Null()]),
-    source: Type.Union([Type.Literal('practice'), Type.Literal('default')]),
-    name: Type.String(),
-    payerTypes: Type.Array(Type.String()),
-    categories: Type.Array(Type.String()),
-    levels: Type.Array(Type.Integer()),
-    form: Type.Optional(Type.String()),
-    subject: Type.String(),
-    body: Type.String(),
-    closing: Type.String(),
-  },
-  strict,
-);
-
-const PreviewBody = Type.Object(
-  {
-    templateKey: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' })),
-    template: Type.Optional(
-      Type.Object(
-        { ...TemplateBody.properties, key: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,62}$' }) },
-        strict,
-      ),
-    ),
-    level: Type.Optional(Type.Integer({ minimum: 1, maximum: 5 })),
-    grounds: Type.Optional(Type.String({ minLength: 1, maxLength: 4000 })),
-    attachmentIds: Type.Optional(Type.Array(Uuid, { maxItems: 50 })),
-  },
-  strict,
-);
+import type { PayerType } from '../../domain/payer-rules.js';
+import { claimForPrincipal } from '../plugins/auth.js';
+import { notFound, Problem, unprocessable } from '../plugins/problems.js';
+import { problemResponse, strict } from '../schemas/common.js';
+import {
+  AttachmentParams,
+  AttachmentView,
+  ClaimParams,
+  DocumentParams,
+  DocumentView,
+  PracticeParams,
+  PreviewBody,
+  TemplateBody,
+  TemplateParams,
+  TemplateView,
+} from '../schemas/documents.js';
+import type { App, AppDeps, DocumentDeps } from '../types.js';
 
 /** A documents-module or loader refusal as a problem naming what is wrong. */
 function documentProblem(err: unknown): Problem | undefined {
@@ -219,15 +123,16 @@ export function documentRoutes(deps: AppDeps & { documents: DocumentDeps }) {
           response: {
             200: AttachmentView,
             201: AttachmentView,
-            413: r.ProblemSchema,
-            415: r.ProblemSchema,
-            ...r.problemResponses,
+            413: problemResponse('over the attachment size limit; nothing stored'),
+            415: problemResponse(
+              'not a PDF, TIFF, PNG or JPEG, or a PDF that cannot be merged; nothing stored',
+            ),
           },
         },
         config: { roles: readers },
       },
       async (req, reply) => {
-        const claim = await claimForPrincipal(deps, req, req.params.id);
+        const claim = await claimForPrincipal(deps.db, req, req.params.id);
         if (!req.isMultipart()) {
           throw new Problem(
             415,
@@ -311,13 +216,12 @@ export function documentRoutes(deps: AppDeps & { documents: DocumentDeps }) {
           summary: "A claim's attachments",
           response: {
             200: Type.Object({ items: Type.Array(AttachmentView) }, strict),
-            ...r.problemResponses,
           },
         },
         config: { roles: readers },
       },
       async (req) => {
-        const claim = await claimForPrincipal(deps, req, req.params.id);
+        const claim = await claimForPrincipal(deps.db, req, req.params.id);
         return { items: (await listAttachments(deps.db, claim.id)).map((a) => attachmentJson(a)) };
       },
     );
@@ -334,7 +238,7 @@ export function documentRoutes(deps: AppDeps & { documents: DocumentDeps }) {
         config: { roles: readers },
       },
       async (req, reply) => {
-        const claim = await claimForPrincipal(deps, req, req.params.id);
+        const claim = await claimForPrincipal(deps.db, req, req.params.id);
         const a = await getAttachment(deps.db, claim.id, req.params.attachmentId);
         if (!a) throw notFound(`attachment ${req.params.attachmentId}`);
         const stream = await store.open(a.sha256).catch(rethrow);
@@ -366,12 +270,12 @@ export function documentRoutes(deps: AppDeps & { documents: DocumentDeps }) {
           params: ClaimParams,
           tags: ['documents'],
           summary: "A claim's generated documents (appeal packets, statements), newest first",
-          response: { 200: Type.Object({ items: Type.Array(DocumentView) }, strict), ...r.problemResponses },
+          response: { 200: Type.Object({ items: Type.Array(DocumentView) }, strict) },
         },
         config: { roles: readers },
       },
       async (req) => {
-        const claim = await claimForPrincipal(deps, req, req.params.id);
+        const claim = await claimForPrincipal(deps.db, req, req.params.id);
         return { items: (await listDocuments(deps.db, claim.id)).map(documentJson) };
       },
     );
@@ -388,7 +292,7 @@ export function documentRoutes(deps: AppDeps & { documents: DocumentDeps }) {
         config: { roles: readers },
       },
       async (req, reply) => {
-        const claim = await claimForPrincipal(deps, req, req.params.id);
+        const claim = await claimForPrincipal(deps.db, req, req.params.id);
         const d = await getDocument(deps.db, claim.id, req.params.documentId);
         if (!d) throw notFound(`document ${req.params.documentId}`);
         const stream = await store.open(d.sha256).catch(rethrow);
@@ -421,7 +325,7 @@ export function documentRoutes(deps: AppDeps & { documents: DocumentDeps }) {
           params: PracticeParams,
           tags: ['documents'],
           summary: "The practice's appeal letter templates in force (its own versions, then the defaults)",
-          response: { 200: Type.Object({ items: Type.Array(TemplateView) }, strict), ...r.problemResponses },
+          response: { 200: Type.Object({ items: Type.Array(TemplateView) }, strict) },
         },
         config: { roles: readers },
       },
@@ -452,7 +356,7 @@ export function documentRoutes(deps: AppDeps & { documents: DocumentDeps }) {
           summary: 'Save a new version of an appeal letter template',
           description:
             'Fields are written `{{claim.claimId}}`; a field the letter language does not know is refused (422) naming it.',
-          response: { 200: TemplateView, ...r.problemResponses },
+          response: { 200: TemplateView },
         },
         config: { roles: ['supervisor', 'admin'] },
       },
@@ -491,7 +395,7 @@ export function documentRoutes(deps: AppDeps & { documents: DocumentDeps }) {
         config: { roles: readers },
       },
       async (req, reply) => {
-        const claim = await claimForPrincipal(deps, req, req.params.id);
+        const claim = await claimForPrincipal(deps.db, req, req.params.id);
         const level = req.body.level ?? 1;
         const now = new Date();
         try {
