@@ -2,12 +2,14 @@
  * The worker process: claims workflows and activities on one task queue, the ERA pull schedule, and a
  * graceful shutdown on SIGINT/SIGTERM (in-flight activities finish, then the process exits).
  */
+
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { createHttpPayerGateway } from '../activities/payer/http-gateway.js';
 import { loadConfig } from '../config/index.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createDb } from '../db/pool.js';
+import { createAttachmentStore } from '../documents/attachments/factory.js';
 import { createLogger } from '../logging/logger.js';
 import { installRuntime } from './runtime.js';
 import { ensureEraPollSchedule } from './schedules.js';
@@ -52,6 +54,7 @@ const worker = await createClaimsWorker({
   }),
   client,
   log,
+  store: await createAttachmentStore(config.attachments.store),
 });
 await ensureEraPollSchedule(client, {
   taskQueue: config.temporal.taskQueue,

@@ -3,7 +3,11 @@
  * server, payer-sim listening on a loopback port, the claims worker with the real activities (HTTP to
  * payer-sim), and the API app (used through `inject`, or listening when a test needs real HTTP).
  */
+
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { pino } from 'pino';
@@ -13,6 +17,7 @@ import { type App, buildApp } from '../../api/app.js';
 import type { Db } from '../../db/pool.js';
 import type { ClaimRow } from '../../db/schema.js';
 import { DEMO_KEYS, seedDemoKeys } from '../../db/seed.js';
+import { LocalAttachmentStore } from '../../documents/attachments/local-store.js';
 import { buildPayerSim } from '../../payer-sim/app.js';
 import type { PayerSimOptions } from '../../payer-sim/config.js';
 import { installRuntime } from '../../worker/runtime.js';
@@ -73,6 +78,9 @@ export async function startStack(
   const client = new Client({ connection, namespace: 'default' });
   const nativeConnection = await NativeConnection.connect({ address });
   const taskQueue = `it-${randomUUID()}`;
+  // A real attachment store on a temporary directory, shared by the worker and the API as in production.
+  const attachmentsDir = mkdtempSync(join(tmpdir(), 'stack-attachments-'));
+  const store = new LocalAttachmentStore(attachmentsDir);
   const worker: Worker = await createClaimsWorker({
     connection: nativeConnection,
     namespace: 'default',
@@ -82,6 +90,7 @@ export async function startStack(
     client,
     log: silent,
     workflowBundle: { codePath: inject('workflowBundlePath') },
+    store,
   });
   const running = worker.run();
   const app = await buildApp({
@@ -98,6 +107,7 @@ export async function startStack(
       },
       api: { host: '127.0.0.1', port: 0, rateLimitPerMinute: 10_000, bodyLimitBytes: 5 * 1024 * 1024 },
     },
+    documents: { store, maxUploadBytes: 2 * 1024 * 1024 },
   });
   await app.ready();
   const claimRow = (id: string) =>
@@ -155,6 +165,7 @@ export async function startStack(
       worker.shutdown();
       await running;
       await sim.close();
+      rmSync(attachmentsDir, { recursive: true, force: true });
       await nativeConnection.close();
       await connection.close();
       await tdb.drop();

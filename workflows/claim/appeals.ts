@@ -13,6 +13,18 @@ import type * as m from '../messages.js';
 import { type ClaimProcess, payerRefusal } from './process.js';
 import { appealDeadlineFrom } from './state.js';
 
+/** A packet that cannot be built (a bad attachment or template): the reason, for the update's refusal. */
+function documentRefusal(err: unknown): string | undefined {
+  if (
+    err instanceof wf.ActivityFailure &&
+    err.cause instanceof wf.ApplicationFailure &&
+    err.cause.nonRetryable
+  ) {
+    return err.cause.message;
+  }
+  return undefined;
+}
+
 /** Marks histories in which filing an appeal with uploaded attachments builds and sends a packet. */
 export const APPEAL_PACKET_PATCH = 'appeal-packet';
 
@@ -25,6 +37,36 @@ export async function fileAppeal(p: ClaimProcess, input: m.FileAppealInput): Pro
   const deadline = d.appealDeadline;
   if (!deadline) return 'no appeal level remains for this claim';
   const level = deadline.level;
+  const attachmentIds = input.attachmentIds ?? [];
+  // Added with the attachment store: histories recorded before it never built a packet, so the call is
+  // behind a patch and made only when the biller chose uploaded attachments.
+  // The packet goes first: the payer has the evidence before the appeal record names it, and a packet
+  // the payer refuses stops the filing with its reason, as a refused appeal does.
+  if (attachmentIds.length > 0 && wf.patched(APPEAL_PACKET_PATCH)) {
+    let packet: Awaited<ReturnType<typeof documents.deliverAppealPacket>>;
+    try {
+      packet = await documents.deliverAppealPacket({
+        claimUuid: p.ref.claimUuid,
+        practiceId: p.ref.practiceId,
+        level,
+        grounds: input.grounds,
+        attachmentIds,
+        deadline: new Date(deadline.at).toISOString(),
+        filedAt: new Date().toISOString(),
+        actor: input.actor,
+        idempotencyKey: appealPacketDeliveryKey(p.ref.claimUuid, level),
+      });
+    } catch (err) {
+      const refusal = payerRefusal(err) ?? documentRefusal(err);
+      if (refusal === undefined) throw err;
+      return `the appeal packet was not sent: ${refusal}`;
+    }
+    await p.record('APPEAL_PACKET_FILED', {
+      actor: input,
+      reason: `level ${level} appeal packet (${packet.pageCount} pages) received by the payer as ${packet.packetId}`,
+      data: { documentId: packet.documentId, sha256: packet.sha256, packetId: packet.packetId },
+    });
+  }
   let appealId: string;
   try {
     ({ appealId } = await payer.submitAppeal({
@@ -40,27 +82,6 @@ export async function fileAppeal(p: ClaimProcess, input: m.FileAppealInput): Pro
     const refusal = payerRefusal(err);
     if (refusal === undefined) throw err;
     return `the payer refused the appeal: ${refusal}`;
-  }
-  const attachmentIds = input.attachmentIds ?? [];
-  // Added with the attachment store: histories recorded before it never built a packet, so the call is
-  // behind a patch and made only when the biller chose uploaded attachments.
-  if (attachmentIds.length > 0 && wf.patched(APPEAL_PACKET_PATCH)) {
-    const packet = await documents.deliverAppealPacket({
-      claimUuid: p.ref.claimUuid,
-      practiceId: p.ref.practiceId,
-      level,
-      grounds: input.grounds,
-      attachmentIds,
-      deadline: new Date(deadline.at).toISOString(),
-      filedAt: new Date().toISOString(),
-      actor: input.actor,
-      idempotencyKey: appealPacketDeliveryKey(p.ref.claimUuid, level),
-    });
-    await p.record('APPEAL_PACKET_FILED', {
-      actor: input,
-      reason: `level ${level} appeal packet (${packet.pageCount} pages) received by the payer as ${packet.packetId}`,
-      data: { documentId: packet.documentId, sha256: packet.sha256, packetId: packet.packetId },
-    });
   }
   d.appeals.push({
     level,
