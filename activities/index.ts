@@ -16,6 +16,8 @@ import { createRulesRolloutActivities } from './rules-rollout.js';
 export type { ActivityDeps } from './deps.js';
 
 export function createActivities(deps: ActivityDeps) {
+  // Only the packet delivery is an activity; statements render inside sendPatientStatement.
+  const { deliverAppealPacket } = createDocumentActivities(deps);
   return {
     ...createClaimStoreActivities(deps),
     ...createPayerActivities(deps),
@@ -23,7 +25,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPatientBalanceActivities(deps),
     ...createEraActivities(deps),
     ...createRulesRolloutActivities(deps),
-    ...createDocumentActivities(deps),
+    deliverAppealPacket,
   };
 }
 
