@@ -11,6 +11,7 @@ COPY domain ./domain
 COPY workflows ./workflows
 COPY activities ./activities
 COPY temporal ./temporal
+COPY documents ./documents
 COPY db ./db
 COPY api ./api
 COPY worker ./worker

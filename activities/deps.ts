@@ -2,6 +2,7 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Db } from '../db/pool.js';
+import type { AttachmentStore } from '../documents/attachments/store.js';
 import type { PayerGateway } from './payer/gateway.js';
 
 export interface ActivityDeps {
@@ -14,4 +15,6 @@ export interface ActivityDeps {
   /** Outbound webhook POST; injectable so tests can point it at a real local receiver. */
   fetch?: typeof fetch;
   webhookTimeoutMs?: number;
+  /** Where attachments and generated documents are stored; without it no document is rendered. */
+  store?: AttachmentStore;
 }

@@ -6,6 +6,7 @@
  */
 import { createClaimStoreActivities } from './claim-store.js';
 import type { ActivityDeps } from './deps.js';
+import { createDocumentActivities } from './documents.js';
 import { createEraActivities } from './era.js';
 import { createNotificationActivities } from './notifications.js';
 import { createPatientBalanceActivities } from './patient-balance.js';
@@ -15,6 +16,8 @@ import { createRulesRolloutActivities } from './rules-rollout.js';
 export type { ActivityDeps } from './deps.js';
 
 export function createActivities(deps: ActivityDeps) {
+  // Only the packet delivery is an activity; statements render inside sendPatientStatement.
+  const { deliverAppealPacket } = createDocumentActivities(deps);
   return {
     ...createClaimStoreActivities(deps),
     ...createPayerActivities(deps),
@@ -22,6 +25,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPatientBalanceActivities(deps),
     ...createEraActivities(deps),
     ...createRulesRolloutActivities(deps),
+    deliverAppealPacket,
   };
 }
 

@@ -18,6 +18,7 @@ import { auditRoutes } from './routes/audit.js';
 import { claimRoutes } from './routes/claims.js';
 import { codecRoutes } from './routes/codec.js';
 import { decisionRoutes } from './routes/decisions.js';
+import { documentRoutes } from './routes/documents.js';
 import { exportRoutes } from './routes/exports.js';
 import { healthRoutes } from './routes/health.js';
 import { kpiRoutes } from './routes/kpis.js';
@@ -79,5 +80,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(codecRoutes(deps));
   await app.register(notificationRoutes(deps));
   await app.register(auditRoutes(deps));
+  if (deps.documents) await app.register(documentRoutes({ ...deps, documents: deps.documents }));
   return app;
 }

@@ -3,6 +3,7 @@ import { loadConfig, requirePayloadKeys } from '../config/index.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createDb } from '../db/pool.js';
 import { createScopedDb, RequestScope } from '../db/tenancy.js';
+import { createAttachmentStore } from '../documents/attachments/factory.js';
 import { createLogger } from '../logging/logger.js';
 import { connectClient, createTemporalClient } from '../temporal/connection.js';
 import { buildApp } from './app.js';
@@ -12,7 +13,8 @@ const USAGE = `Usage: node dist/api/main.js [--help]
 The denial-desk HTTP API. Migrates the database, then listens on API_HOST:API_PORT.
 Environment: DATABASE_URL (required), TEMPORAL_ADDRESS (required), TEMPORAL_NAMESPACE, TEMPORAL_TASK_QUEUE,
 API_HOST (127.0.0.1), API_PORT (3000), API_RATE_LIMIT_PER_MINUTE, API_BODY_LIMIT_BYTES, LOG_LEVEL,
-TEMPORAL_PAYLOAD_KEYS(_FILE) and TEMPORAL_PAYLOAD_ACTIVE_KEY (required), API_DATABASE_URL (RLS role), TEMPORAL_TLS_*.
+TEMPORAL_PAYLOAD_KEYS(_FILE) and TEMPORAL_PAYLOAD_ACTIVE_KEY (required), API_DATABASE_URL (RLS role), TEMPORAL_TLS_*,
+ATTACHMENT_STORE (local|s3), ATTACHMENTS_DIR, ATTACHMENT_MAX_BYTES, S3_BUCKET, S3_ENDPOINT, S3_REGION.
 `;
 // --help answers before anything connects, so the production image can be smoke-tested on its own.
 if (process.argv.includes('--help') || process.argv.includes('-h')) {
@@ -42,7 +44,18 @@ const connection = await connectClient({
   security: config.temporalSecurity,
 });
 const temporal = createTemporalClient(connection, config.temporal.namespace, payloadKeys);
-const app = await buildApp({ db, temporal, log, config, payloadKeys, requestScope });
+const app = await buildApp({
+  db,
+  temporal,
+  log,
+  config,
+  payloadKeys,
+  requestScope,
+  documents: {
+    store: await createAttachmentStore(config.attachments.store),
+    maxUploadBytes: config.attachments.maxUploadBytes,
+  },
+});
 await app.listen({ host: config.api.host, port: config.api.port });
 
 let closing = false;

@@ -13,6 +13,7 @@ import type { Principal, Role } from '../db/api-keys.js';
 import type { Db } from '../db/pool.js';
 import type { SessionLimits } from '../db/sessions.js';
 import type { RequestScope } from '../db/tenancy.js';
+import type { AttachmentStore } from '../documents/attachments/store.js';
 import type { Waits } from './waits.js';
 
 /** What `buildApp` needs. The caller owns `db` and `temporal` and closes them after `app.close()`. */
@@ -34,6 +35,15 @@ export interface AppDeps {
   requestScope?: RequestScope;
   /** The payload keys the codec server decrypts with; without them `/codec/*` answers 503. */
   payloadKeys?: PayloadKeyring;
+  /** The attachment store and upload limit; without it the document routes are not served. */
+  documents?: DocumentDeps;
+}
+
+/** What the document routes need: where files are stored and how large an upload may be. */
+export interface DocumentDeps {
+  store: AttachmentStore;
+  /** Largest accepted upload in bytes. */
+  maxUploadBytes: number;
 }
 
 /** The Fastify instance the API is, with TypeBox-typed routes and the pino logger. */

@@ -53,6 +53,20 @@ export interface AppConfig {
   payer: { baseUrl: string; apiKey: string; timeoutMs: number };
   eraPollIntervalSeconds: number;
   dataDir: string;
+  /** Where attachments and generated documents are kept, and how large an upload may be. */
+  attachments: {
+    store:
+      | { kind: 'local'; directory: string }
+      | {
+          kind: 's3';
+          bucket: string;
+          prefix?: string;
+          region?: string;
+          endpoint?: string;
+          credentials?: { accessKeyId: string; secretAccessKey: string };
+        };
+    maxUploadBytes: number;
+  };
   /**
    * Ports of the infrastructure `npm start` runs itself when DATABASE_URL / TEMPORAL_ADDRESS are unset.
    * `temporalUiPort` 0 runs the dev server without its Web UI.
@@ -234,11 +248,48 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     eraPollIntervalSeconds: int(env, 'ERA_POLL_INTERVAL_SECONDS', 3600, 1),
     dataDir: str(env, 'DATA_DIR', '.data'),
+    attachments: attachmentsConfig(env),
     devStack: {
       postgresPort: int(env, 'DEV_POSTGRES_PORT', 5433, 1),
       temporalPort: int(env, 'DEV_TEMPORAL_PORT', 7233, 1),
       temporalUiPort: int(env, 'DEV_TEMPORAL_UI_PORT', 8233),
     },
     logLevel,
+  };
+}
+
+/**
+ * ATTACHMENT_STORE=local (default: ATTACHMENTS_DIR, else DATA_DIR/attachments) or s3 (S3_BUCKET required;
+ * S3_ENDPOINT for MinIO and other S3-compatible stores, S3_REGION, S3_PREFIX, S3_ACCESS_KEY_ID and
+ * S3_SECRET_ACCESS_KEY, else the AWS SDK's own credential chain). ATTACHMENT_MAX_BYTES: 20 MiB.
+ */
+function attachmentsConfig(env: Env): AppConfig['attachments'] {
+  const maxUploadBytes = int(env, 'ATTACHMENT_MAX_BYTES', 20 * 1024 * 1024, 1024);
+  const kind = str(env, 'ATTACHMENT_STORE', 'local');
+  if (kind === 'local') {
+    const dataDir = str(env, 'DATA_DIR', '.data');
+    return {
+      store: { kind, directory: str(env, 'ATTACHMENTS_DIR', `${dataDir}/attachments`) },
+      maxUploadBytes,
+    };
+  }
+  if (kind !== 's3') throw new ConfigError(`ATTACHMENT_STORE must be local or s3, got "${kind}"`);
+  const bucket = env.S3_BUCKET;
+  if (!bucket) throw new ConfigError('S3_BUCKET is required when ATTACHMENT_STORE=s3');
+  const accessKeyId = env.S3_ACCESS_KEY_ID;
+  const secretAccessKey = env.S3_SECRET_ACCESS_KEY;
+  if (Boolean(accessKeyId) !== Boolean(secretAccessKey)) {
+    throw new ConfigError('S3_ACCESS_KEY_ID and S3_SECRET_ACCESS_KEY must be set together');
+  }
+  return {
+    store: {
+      kind,
+      bucket,
+      prefix: env.S3_PREFIX || undefined,
+      region: env.S3_REGION || undefined,
+      endpoint: env.S3_ENDPOINT ? url(env, 'S3_ENDPOINT', '') : undefined,
+      credentials: accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined,
+    },
+    maxUploadBytes,
   };
 }

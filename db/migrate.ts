@@ -9,6 +9,7 @@ import * as rowLevelSecurity from './migrations/2026-12-02-006-row-level-securit
 import * as webhookRedelivery from './migrations/2026-12-02-007-webhook-redelivery.js';
 import * as codecAccessLog from './migrations/2026-12-02-008-codec-access-log.js';
 import * as deadlineRules from './migrations/2026-12-02-010-deadline-rules.js';
+import * as documents from './migrations/2026-12-02-010-documents.js';
 
 /**
  * Migrations are listed in code rather than read from a folder so that the same list works under tsx,
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-02-006-row-level-security': rowLevelSecurity,
   '2026-12-02-007-webhook-redelivery': webhookRedelivery,
   '2026-12-02-008-codec-access-log': codecAccessLog,
+  '2026-12-02-010-documents': documents,
 };
 
 class CodeMigrationProvider implements MigrationProvider {

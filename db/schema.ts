@@ -338,6 +338,99 @@ export interface CodecAccessLogTable {
   request_id: string | null;
 }
 
+export interface AttachmentsTable {
+  id: Generated<string>;
+  practice_id: string;
+  claim_id: string;
+  sha256: string;
+  media_type: string;
+  size_bytes: number;
+  page_count: number;
+  title: string;
+  file_name: string | null;
+  storage: string;
+  uploaded_by: string;
+  uploaded_at: CreatedAt;
+}
+
+export interface DocumentsTable {
+  id: Generated<string>;
+  practice_id: string;
+  claim_id: string | null;
+  kind: string;
+  document_key: string;
+  sha256: string;
+  media_type: string;
+  size_bytes: number;
+  page_count: number | null;
+  appeal_id: string | null;
+  statement_id: string | null;
+  template_key: string | null;
+  template_version: number | null;
+  attachment_ids: ColumnType<string[], string[] | undefined, string[]>;
+  created_at: CreatedAt;
+  sent_at: Timestamp | null;
+  delivery_reference: string | null;
+}
+
+export interface DocumentTemplatesTable {
+  id: Generated<string>;
+  practice_id: string;
+  template_key: string;
+  version: number;
+  kind: ColumnType<string, string | undefined, string>;
+  name: string;
+  payer_types: string[];
+  categories: ColumnType<string[], string[] | undefined, string[]>;
+  levels: ColumnType<number[], number[] | undefined, number[]>;
+  form: string | null;
+  subject: string;
+  body: string;
+  closing: string;
+  retired: ColumnType<boolean, boolean | undefined, boolean>;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+export interface PracticeDocumentSettingsTable {
+  practice_id: string;
+  address_lines: string[];
+  city: string;
+  state: string;
+  postal_code: string;
+  phone: string;
+  fax: string | null;
+  email: string | null;
+  payment_url: string | null;
+  payment_phone: string | null;
+  payment_plan_text: string | null;
+  financial_assistance_summary: string;
+  financial_assistance_how_to_apply: string;
+  updated_at: CreatedAt;
+}
+
+export interface PayerDocumentSettingsTable {
+  payer_id: string;
+  appeal_address_lines: string[] | null;
+  appeal_city: string | null;
+  appeal_state: string | null;
+  appeal_postal_code: string | null;
+  plan_appeal_rights: string | null;
+  contractor_name: string | null;
+  updated_at: CreatedAt;
+}
+
+export interface PatientGuarantorsTable {
+  patient_id: string;
+  practice_id: string;
+  name: string;
+  address_lines: string[];
+  city: string;
+  state: string;
+  postal_code: string;
+  updated_at: CreatedAt;
+}
+
 export interface Database {
   api_keys: ApiKeysTable;
   codec_access_log: CodecAccessLogTable;
@@ -361,6 +454,12 @@ export interface Database {
   claim_events: ClaimEventsTable;
   idempotency_keys: IdempotencyKeysTable;
   rule_changes: RuleChangesTable;
+  attachments: AttachmentsTable;
+  documents: DocumentsTable;
+  document_templates: DocumentTemplatesTable;
+  practice_document_settings: PracticeDocumentSettingsTable;
+  payer_document_settings: PayerDocumentSettingsTable;
+  patient_guarantors: PatientGuarantorsTable;
 }
 
 export type ClaimRow = Selectable<ClaimsTable>;

@@ -6,6 +6,7 @@
 
 import { DEFAULT_RULES, type PayerType } from '../domain/payer-rules.js';
 import { createApiKey } from './api-keys.js';
+import { seedDocumentSettings } from './document-settings.js';
 import { addRuleVersion } from './payer-rules.js';
 import type { Db } from './pool.js';
 
@@ -59,6 +60,7 @@ export async function seedReferenceData(
       });
     }
   }
+  await seedDocumentSettings(db);
 }
 
 export async function seedDemoKeys(db: Db): Promise<void> {

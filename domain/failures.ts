@@ -20,6 +20,18 @@ export const FailureType = {
   DecisionRefused: 'DecisionRefused',
   /** A webhook receiver did not answer 2xx. */
   WebhookFailed: 'WebhookFailed',
+  /** An uploaded file is larger than the configured attachment limit. */
+  AttachmentTooLarge: 'AttachmentTooLarge',
+  /** An uploaded file's content is not an accepted document type (PDF, TIFF, PNG, JPEG). */
+  AttachmentTypeRefused: 'AttachmentTypeRefused',
+  /** A stored attachment or document is missing, or its bytes no longer match their hash. */
+  AttachmentNotFound: 'AttachmentNotFound',
+  /** A letter template names a field we do not know, or lacks a part it needs. */
+  TemplateInvalid: 'TemplateInvalid',
+  /** The data given to a document does not have what the document must show. */
+  DocumentDataInvalid: 'DocumentDataInvalid',
+  /** A document exceeded its page, size or time budget while rendering. */
+  RenderBudgetExceeded: 'RenderBudgetExceeded',
 } as const;
 
 export type FailureType = (typeof FailureType)[keyof typeof FailureType];

@@ -11,6 +11,7 @@ import {
 } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyError, type FastifyReply } from 'fastify';
 import { type Logger, pino } from 'pino';
+import { AppealPacketInbox, registerAppealPacketApi, registerAppealPacketControl } from './appeal-packets.js';
 import {
   type PayerSimConfig,
   type PayerSimOptions,
@@ -100,6 +101,12 @@ export const payerSimPlugin: FastifyPluginAsyncTypebox<PayerSimPluginOptions> = 
     log: app.log,
     envelope: { senderId: config.senderId, receiverId: config.receiverId },
     onChange: (s) => stateFile?.scheduleSave(s),
+  });
+  const packets = new AppealPacketInbox({
+    now: config.now,
+    state: () => sim.snapshot,
+    onChange: () => stateFile?.scheduleSave(sim.snapshot),
+    knowsAppeal: (appealId) => appealId in sim.snapshot.appeals,
   });
   const shutdown = new AbortController();
   // Requests catch up on due work themselves; the timer makes files appear for clients that only wait.
@@ -198,6 +205,8 @@ export const payerSimPlugin: FastifyPluginAsyncTypebox<PayerSimPluginOptions> = 
         async (request, reply) => send(reply, sim.appealStatus(request.params.appealId)),
       );
 
+      await registerAppealPacketApi(scope, packets);
+
       v1.get(
         '/remittances',
         {
@@ -287,11 +296,13 @@ export const payerSimPlugin: FastifyPluginAsyncTypebox<PayerSimPluginOptions> = 
       control.get('/stats', async () => sim.stats());
 
       control.get('/ledger', async () => ({ ...sim.ledger(), requestsByIdempotencyKey: received.counts() }));
+      registerAppealPacketControl(scope, packets);
 
       control.get('/scenarios', async () => ({ rules, defaultMix: DEFAULT_MIX }));
 
       control.post('/reset', async () => {
         sim.reset();
+        packets.reset();
         Object.assign(controls, structuredClone(config.controls));
         faults?.reset();
         received.reset();

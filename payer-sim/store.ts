@@ -99,6 +99,26 @@ export interface SimAppeal {
   reason?: string;
 }
 
+/** An appeal packet (one merged PDF) as the payer received it; one record per Idempotency-Key. */
+export interface SimAppealPacket {
+  packetId: string;
+  idempotencyKey: string;
+  /** SHA-256 of the canonical metadata: the same key with other content is refused. */
+  fingerprint: string;
+  payerId: string;
+  patientControlNumber: string;
+  payerClaimNumber: string;
+  level: number;
+  appealId?: string;
+  sha256: string;
+  sizeBytes: number;
+  attachmentCount?: number;
+  pageCount?: number;
+  receivedAt: string;
+  /** Requests that carried this key, the first included; replays raise it, never the packet count. */
+  deliveries: number;
+}
+
 /** The stored answer of an idempotent request, replayed for the same key and body. */
 export interface IdempotencyRecord {
   operation: 'submitClaim' | 'submitAppeal';
@@ -149,6 +169,8 @@ export interface SimState {
   pendingPayments: PendingPayment[];
   offsets: PendingOffset[];
   scheduled: ScheduledEvent[];
+  /** Appeal packets received, by Idempotency-Key (absent in state files written before packets existed). */
+  appealPackets?: Record<string, SimAppealPacket>;
 }
 
 /** A fresh, empty state created at `now` (epoch ms). */

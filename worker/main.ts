@@ -7,6 +7,7 @@ import { createHttpPayerGateway } from '../activities/payer/http-gateway.js';
 import { loadConfig, requirePayloadKeys } from '../config/index.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { createDb } from '../db/pool.js';
+import { createAttachmentStore } from '../documents/attachments/factory.js';
 import { createLogger } from '../logging/logger.js';
 import { createDataConverter } from '../temporal/codec.js';
 import { connectClient, connectionOptions, createTemporalClient } from '../temporal/connection.js';
@@ -58,6 +59,7 @@ const worker = await createClaimsWorker({
   client,
   log,
   dataConverter: createDataConverter(payloadKeys),
+  store: await createAttachmentStore(config.attachments.store),
 });
 await ensureEraPollSchedule(client, {
   taskQueue: config.temporal.taskQueue,

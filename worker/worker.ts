@@ -2,6 +2,7 @@
  * Builds the claims worker: the workflows bundle plus `createActivities(deps)`. Shared by the worker
  * process and the integration tests, so the tests run exactly what production runs.
  */
+
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
@@ -10,6 +11,7 @@ import type { Logger } from 'pino';
 import { createActivities } from '../activities/index.js';
 import type { PayerGateway } from '../activities/payer/gateway.js';
 import type { Db } from '../db/pool.js';
+import type { AttachmentStore } from '../documents/attachments/store.js';
 
 /**
  * The workflows entry the worker bundles at start. It sits beside this file in the same tree: the
@@ -31,6 +33,8 @@ export async function createClaimsWorker(opts: {
   fetch?: typeof fetch;
   /** The payload codec (temporal/codec.ts); the same keyring as the client's. */
   dataConverter: DataConverter;
+  /** Attachment store for appeal packets and statements. */
+  store?: AttachmentStore;
 }): Promise<Worker> {
   return Worker.create({
     connection: opts.connection,
@@ -45,6 +49,7 @@ export async function createClaimsWorker(opts: {
       taskQueue: opts.taskQueue,
       log: opts.log,
       fetch: opts.fetch,
+      store: opts.store,
     }),
   });
 }

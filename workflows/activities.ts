@@ -32,6 +32,8 @@ export type EraStoreActivities = Pick<
 export type ClearinghouseActivities = Pick<Activities, 'pullEraFiles'>;
 /** Sending failed webhook deliveries again. */
 export type RedeliveryActivities = Pick<Activities, 'redeliverFailedNotifications'>;
+/** Building, storing and sending documents (appeal packets). */
+export type DocumentActivities = Pick<Activities, 'deliverAppealPacket'>;
 /** Paging a payer-rule change out to the claims waiting on it. */
 export type RolloutActivities = Pick<Activities, 'signalRulesChange' | 'recordRulesRollout'>;
 
@@ -78,4 +80,15 @@ export const redelivery = proxyActivities<RedeliveryActivities>({
 export const rollout = proxyActivities<RolloutActivities>({
   startToCloseTimeout: '5m',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '1m' },
+});
+
+/**
+ * Documents: rendering a packet has its own page/size/time budget (about a minute), then an upload to the
+ * payer, so a longer timeout than a payer call; retried with backoff like payer calls (the packet is
+ * stored once and sent under the workflow's idempotency key). A bad attachment or template is
+ * non-retryable: retrying cannot fix it.
+ */
+export const documents = proxyActivities<DocumentActivities>({
+  startToCloseTimeout: '3m',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '10m' },
 });

@@ -59,3 +59,8 @@ export function notificationKey(claimUuid: string, dedupe: string): string {
 export function statementKey(step: number | 'collections'): string {
   return step === 'collections' ? 'collections' : `dunning:${step}`;
 }
+
+/** Idempotency key of a claim's appeal packet at one level: the payer files one packet per key. */
+export function appealPacketDeliveryKey(claimUuid: string, level: number): string {
+  return `${claimUuid}:appeal-packet:${level}`;
+}

@@ -60,7 +60,10 @@ export interface ResubmitCorrectedInput extends Actor {
 }
 export interface FileAppealInput extends Actor {
   grounds: string;
+  /** Free-text descriptions of evidence sent outside the system (older clients). */
   attachments: string[];
+  /** Ids of attachments uploaded to the claim: they are merged into the appeal packet sent to the payer. */
+  attachmentIds?: string[];
 }
 export interface RecordAppealDecisionInput extends Actor, AppealDecision {}
 export interface WriteOffInput extends Actor {

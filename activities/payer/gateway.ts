@@ -84,6 +84,29 @@ export interface AppealStatusResult {
   reason?: string;
 }
 
+/** One appeal packet (the merged PDF) and what the payer needs to file it with the claim. */
+export interface AppealPacketDelivery {
+  /** Made in the workflow, stable across retries: the payer keeps one packet per key. */
+  idempotencyKey: string;
+  payerId: string;
+  patientControlNumber: string;
+  payerClaimNumber: string;
+  level: number;
+  appealId?: string;
+  /** SHA-256 of `pdf`; the payer checks it, so a damaged upload is refused rather than filed. */
+  sha256: string;
+  attachmentCount: number;
+  pageCount: number;
+  pdf: Uint8Array;
+}
+
+/** The payer's receipt for a packet. */
+export interface AppealPacketReceipt {
+  packetId: string;
+  sha256: string;
+  receivedAt: string;
+}
+
 export interface RemittanceListing {
   items: { id: string; payerId: string; producedAt: string; sizeBytes: number }[];
   /** Pass back as `after` to list only newer files; absent when nothing new. */
@@ -95,6 +118,8 @@ export interface PayerGateway {
   claimStatus(query: { payerId: string; patientControlNumber: string }): Promise<ClaimStatusResult>;
   submitAppeal(appeal: AppealSubmission): Promise<AppealSubmissionResult>;
   appealStatus(appealId: string): Promise<AppealStatusResult>;
+  /** Sends an appeal packet PDF; the same idempotency key is filed once however often it is sent. */
+  sendAppealPacket(packet: AppealPacketDelivery): Promise<AppealPacketReceipt>;
   listRemittances(after?: string): Promise<RemittanceListing>;
   /** The raw X12 835 text of one remittance file. */
   fetchRemittance(id: string): Promise<string>;

@@ -12,6 +12,8 @@
  * lost answer gets the stored answer back instead of filing the claim (or the appeal) twice.
  */
 import {
+  type AppealPacketDelivery,
+  type AppealPacketReceipt,
   type AppealStatusResult,
   type AppealSubmission,
   type AppealSubmissionResult,
@@ -58,6 +60,8 @@ export function parseRetryAfter(
 
 interface CallOptions {
   body?: unknown;
+  /** A multipart body (appeal packets); sent instead of `body`. */
+  form?: FormData;
   idempotencyKey?: string;
   /** Expected content: JSON (default) or the raw X12 text of a remittance. */
   expect?: 'json' | 'text';
@@ -150,6 +154,11 @@ function toAppealSubmission(body: unknown): AppealSubmissionResult | undefined {
   return { appealId: body.appealId, receivedAt: body.receivedAt };
 }
 
+function toPacketReceipt(body: unknown): AppealPacketReceipt | undefined {
+  if (!isRecord(body) || !str(body.packetId) || !str(body.sha256) || !str(body.receivedAt)) return undefined;
+  return { packetId: body.packetId, sha256: body.sha256, receivedAt: body.receivedAt };
+}
+
 function toAppealStatus(body: unknown): AppealStatusResult | undefined {
   if (!isRecord(body) || !str(body.appealId)) return undefined;
   const status = body.status;
@@ -195,7 +204,7 @@ export function createHttpPayerGateway(options: HttpPayerGatewayOptions): PayerG
       authorization: `Bearer ${options.apiKey}`,
       accept: opts.expect === 'text' ? 'text/plain' : 'application/json',
     };
-    if (opts.body !== undefined) headers['content-type'] = 'application/json';
+    if (opts.body !== undefined && opts.form === undefined) headers['content-type'] = 'application/json';
     if (opts.idempotencyKey !== undefined) headers['idempotency-key'] = opts.idempotencyKey;
     const started = Date.now();
     let status: number;
@@ -204,7 +213,8 @@ export function createHttpPayerGateway(options: HttpPayerGatewayOptions): PayerG
     try {
       // One signal for the whole exchange: a payer that sends headers and then stalls still times out.
       const init: RequestInit = { method, headers, signal: AbortSignal.timeout(timeoutMs) };
-      if (opts.body !== undefined) init.body = JSON.stringify(opts.body);
+      if (opts.form !== undefined) init.body = opts.form;
+      else if (opts.body !== undefined) init.body = JSON.stringify(opts.body);
       const response = await fetch(`${base}${path}`, init);
       status = response.status;
       retryAfter = response.headers.get('retry-after');
@@ -278,6 +288,17 @@ export function createHttpPayerGateway(options: HttpPayerGatewayOptions): PayerG
 
     appealStatus(appealId: string): Promise<AppealStatusResult> {
       return callJson('appealStatus', 'GET', `/appeals/${encodeURIComponent(appealId)}`, toAppealStatus);
+    },
+
+    sendAppealPacket(packet: AppealPacketDelivery): Promise<AppealPacketReceipt> {
+      const { idempotencyKey, pdf, ...metadata } = packet;
+      const form = new FormData();
+      form.append('metadata', JSON.stringify(metadata));
+      form.append('packet', new Blob([pdf], { type: 'application/pdf' }), 'appeal-packet.pdf');
+      return callJson('sendAppealPacket', 'POST', '/appeal-packets', toPacketReceipt, {
+        form,
+        idempotencyKey,
+      });
     },
 
     listRemittances(after?: string): Promise<RemittanceListing> {

@@ -3,6 +3,7 @@
  * validator refuses what the claim's current state forbids (409 with its reason) and a correction whose
  * values do not hold (422 naming the field). A patient payment is a signal to the claim.
  */
+
 import { randomUUID } from 'node:crypto';
 import {
   type WorkflowHandle,
@@ -12,6 +13,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import type { Static, TSchema } from 'typebox';
+import { attachmentsByIds } from '../../db/attachments.js';
 import { getClaimByUuid } from '../../db/claims.js';
 import { FailureType } from '../../domain/failures.js';
 import * as m from '../../workflows/messages.js';
@@ -147,6 +149,20 @@ export function decisionRoutes(deps: AppDeps) {
           const claim = await claimForPrincipal(deps.db, req, params.id);
           const errors = check(req.body as Static<B>);
           if (errors.length > 0) throw unprocessable('the decision is not well formed', errors);
+          // Attachments named for an appeal packet must be this claim's, checked before anything is filed.
+          const attachmentIds = (req.body as { attachmentIds?: string[] }).attachmentIds ?? [];
+          if (attachmentIds.length > 0) {
+            const { missing } = await attachmentsByIds(deps.db, claim.id, attachmentIds);
+            if (missing.length > 0) {
+              throw unprocessable(
+                'the appeal names attachments this claim does not have',
+                missing.map((id) => ({
+                  field: `body/attachmentIds/${attachmentIds.indexOf(id)}`,
+                  message: `${id} is not an attachment of this claim`,
+                })),
+              );
+            }
+          }
           const handle = deps.temporal.workflow.getHandle(claim.workflow_id);
           const input = { ...(req.body as object), actor: req.principal!.userId, requestId: req.id } as T;
           const updateId = updateIdFor(req) ?? randomUUID();

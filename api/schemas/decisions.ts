@@ -14,7 +14,7 @@ import {
   LiveState,
   PositiveCents,
 } from './claims.js';
-import { DateParam, strict } from './common.js';
+import { DateParam, strict, Uuid } from './common.js';
 
 export const ResubmitBody = Type.Object(
   {
@@ -31,6 +31,14 @@ export const AppealBody = Type.Object(
   {
     grounds: Type.String({ minLength: 1, maxLength: 4000 }),
     attachments: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 50, default: [] }),
+    attachmentIds: Type.Optional(
+      Type.Array(Uuid, {
+        maxItems: 20,
+        uniqueItems: true,
+        description:
+          'uploaded attachments (POST /claims/{id}/attachments) to merge into the appeal packet sent to the payer',
+      }),
+    ),
   },
   strict,
 );

@@ -4,9 +4,11 @@
  * Payer answers are scripted per test.
  */
 import { Context } from '@temporalio/activity';
+import { ApplicationFailure } from '@temporalio/common';
 import type { Activities } from '../../activities/index.js';
 import type { ClaimStatusResult, SubmissionResult } from '../../activities/payer/gateway.js';
 import type { ClaimEventRecord, NotificationRequest, StatementRequest } from '../../db/records.js';
+import { FailureType } from '../../domain/failures.js';
 import { DEFAULT_RULES, type PayerRules } from '../../domain/payer-rules.js';
 
 export interface FakeCall {
@@ -23,6 +25,8 @@ export interface FakeScript {
   /** Answers for successive status inquiries; the last one repeats. */
   statuses?: Omit<ClaimStatusResult, 'effectiveDate'>[];
   appealStatuses?: ('pending' | 'overturned' | 'upheld')[];
+  /** When set, appeal packets are refused with this message (a non-retryable failure). */
+  packetRefusal?: string;
 }
 
 export class FakeWorld {
@@ -76,6 +80,19 @@ export class FakeWorld {
       async submitAppeal(input) {
         rec('submitAppeal', input);
         return { appealId: `APL-${input.level}`, receivedAt: new Date(world.now()).toISOString() };
+      },
+      async deliverAppealPacket(input) {
+        rec('deliverAppealPacket', input);
+        if (world.script.packetRefusal) {
+          throw ApplicationFailure.nonRetryable(world.script.packetRefusal, FailureType.AttachmentNotFound);
+        }
+        return {
+          documentId: `DOC-${input.level}`,
+          sha256: 'a'.repeat(64),
+          pageCount: 3 + input.attachmentIds.length,
+          packetId: `PKT-${input.level}`,
+          receivedAt: new Date(world.now()).toISOString(),
+        };
       },
       async appealStatus(input) {
         rec('appealStatus', input);

@@ -3,7 +3,11 @@
  * server, payer-sim listening on a loopback port, the claims worker with the real activities (HTTP to
  * payer-sim), and the API app (used through `inject`, or listening when a test needs real HTTP).
  */
+
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { pino } from 'pino';
@@ -14,6 +18,7 @@ import type { PayloadKeyring } from '../../config/index.js';
 import type { Db } from '../../db/pool.js';
 import type { ClaimRow } from '../../db/schema.js';
 import { DEMO_KEYS, seedDemoKeys } from '../../db/seed.js';
+import { LocalAttachmentStore } from '../../documents/attachments/local-store.js';
 import { buildPayerSim } from '../../payer-sim/app.js';
 import type { PayerSimOptions } from '../../payer-sim/config.js';
 import { createDataConverter } from '../../temporal/codec.js';
@@ -85,6 +90,9 @@ export async function startStack(
   const nativeConnection = await NativeConnection.connect(connectionOptions({ address }));
   const taskQueue = `it-${randomUUID()}`;
   // The client, worker and app of one payload keyring; `useKeyring` replaces all three (key rotation).
+  // A real attachment store on a temporary directory, shared by the worker and the API as in production.
+  const attachmentsDir = mkdtempSync(join(tmpdir(), 'stack-attachments-'));
+  const store = new LocalAttachmentStore(attachmentsDir);
   const boot = async (ring: PayloadKeyring) => {
     const client = createTemporalClient(connection, 'default', ring);
     const worker: Worker = await createClaimsWorker({
@@ -97,6 +105,7 @@ export async function startStack(
       log: silent,
       workflowBundle: { codePath: inject('workflowBundlePath') },
       dataConverter: createDataConverter(ring),
+      store,
     });
     const running = worker.run();
     const app = await buildApp({
@@ -114,6 +123,7 @@ export async function startStack(
         },
         api: { host: '127.0.0.1', port: 0, rateLimitPerMinute: 10_000, bodyLimitBytes: 5 * 1024 * 1024 },
       },
+      documents: { store, maxUploadBytes: 2 * 1024 * 1024 },
     });
     await app.ready();
     return {
@@ -189,6 +199,7 @@ export async function startStack(
     async stop() {
       await cur.stop();
       await sim.close();
+      rmSync(attachmentsDir, { recursive: true, force: true });
       await nativeConnection.close();
       await connection.close();
       await tdb.drop();

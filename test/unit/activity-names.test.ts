@@ -10,6 +10,7 @@ const ACTIVITY_NAMES = [
   'appealStatus',
   'applyCorrection',
   'claimStatusInquiry',
+  'deliverAppealPacket',
   'loadPayerRules',
   'notify',
   'postEraFile',

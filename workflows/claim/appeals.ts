@@ -3,13 +3,30 @@
  * decision (with its own follow-up), and acting on it: an overturn waits for payment, an upheld appeal
  * returns to review with the next level's deadline (docs/deadlines.md).
  */
+
+import * as wf from '@temporalio/workflow';
 import { ruleFor } from '../../domain/carc.js';
-import { addDays } from '../../domain/dates.js';
-import { payer, store } from '../activities.js';
-import { appealKey } from '../ids.js';
+import { addDays, isoDate } from '../../domain/dates.js';
+import { documents, payer, store } from '../activities.js';
+import { appealKey, appealPacketDeliveryKey } from '../ids.js';
 import type * as m from '../messages.js';
 import { type ClaimProcess, payerRefusal } from './process.js';
 import { appealDeadlineFrom, shownDeadline } from './state.js';
+
+/** A packet that cannot be built (a bad attachment or template): the reason, for the update's refusal. */
+function documentRefusal(err: unknown): string | undefined {
+  if (
+    err instanceof wf.ActivityFailure &&
+    err.cause instanceof wf.ApplicationFailure &&
+    err.cause.nonRetryable
+  ) {
+    return err.cause.message;
+  }
+  return undefined;
+}
+
+/** Marks histories in which filing an appeal with uploaded attachments builds and sends a packet. */
+export const APPEAL_PACKET_PATCH = 'appeal-packet';
 
 /**
  * Files the appeal at the current level. Returns the payer's refusal when it refuses the filing (the
@@ -20,6 +37,36 @@ export async function fileAppeal(p: ClaimProcess, input: m.FileAppealInput): Pro
   const deadline = d.appealDeadline;
   if (!deadline) return 'no appeal level remains for this claim';
   const level = deadline.level;
+  const attachmentIds = input.attachmentIds ?? [];
+  // Added with the attachment store: histories recorded before it never built a packet, so the call is
+  // behind a patch and made only when the biller chose uploaded attachments.
+  // The packet goes first: the payer has the evidence before the appeal record names it, and a packet
+  // the payer refuses stops the filing with its reason, as a refused appeal does.
+  if (attachmentIds.length > 0 && wf.patched(APPEAL_PACKET_PATCH)) {
+    let packet: Awaited<ReturnType<typeof documents.deliverAppealPacket>>;
+    try {
+      packet = await documents.deliverAppealPacket({
+        claimUuid: p.ref.claimUuid,
+        practiceId: p.ref.practiceId,
+        level,
+        grounds: input.grounds,
+        attachmentIds,
+        deadline: new Date(deadline.at).toISOString(),
+        filedAt: new Date().toISOString(),
+        actor: input.actor,
+        idempotencyKey: appealPacketDeliveryKey(p.ref.claimUuid, level),
+      });
+    } catch (err) {
+      const refusal = payerRefusal(err) ?? documentRefusal(err);
+      if (refusal === undefined) throw err;
+      return `the appeal packet was not sent: ${refusal}`;
+    }
+    await p.record('APPEAL_PACKET_FILED', {
+      actor: input,
+      reason: `level ${level} appeal packet (${packet.pageCount} pages) received by the payer as ${packet.packetId}`,
+      data: { documentId: packet.documentId, sha256: packet.sha256, packetId: packet.packetId },
+    });
+  }
   let appealId: string;
   try {
     ({ appealId } = await payer.submitAppeal({
@@ -50,6 +97,7 @@ export async function fileAppeal(p: ClaimProcess, input: m.FileAppealInput): Pro
   await p.transition('APPEALING', `level ${level} appeal filed: ${input.grounds}`, input, {
     level,
     attachments: input.attachments,
+    ...(attachmentIds.length > 0 ? { attachmentIds } : {}),
   });
   return undefined;
 }

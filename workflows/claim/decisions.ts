@@ -83,7 +83,9 @@ export const DECISIONS = {
           ? `the level ${d.appealDeadline.level} appeal deadline ended on ${shownDeadline(d, d.appealDeadline.at)}`
           : `the level ${d.appealDeadline.level} appeal deadline passed on ${isoDate(d.appealDeadline.at)}`;
       if (!filled(input.grounds)) return 'grounds are required';
-      const attached = Array.isArray(input.attachments) && input.attachments.length > 0;
+      const attached =
+        (Array.isArray(input.attachments) && input.attachments.length > 0) ||
+        (Array.isArray(input.attachmentIds) && input.attachmentIds.length > 0);
       if (d.denial.category === 'TIMELY_FILING' && !attached)
         return 'a timely-filing appeal needs proof of timely filing attached';
       return undefined;
