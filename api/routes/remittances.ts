@@ -21,6 +21,7 @@ import {
   pendingSignalOfPayment,
   storeEraFile,
 } from '../../db/remittances.js';
+import type { X12Warning } from '../../domain/x12/index.js';
 import { reopenWithRemittance } from '../../temporal/claim-client.js';
 import { eraIngestWorkflowId } from '../../workflows/era-ids.js';
 import { decodeCursor, encodeCursor, page } from '../pagination.js';
@@ -152,6 +153,7 @@ export function remittanceRoutes(deps: AppDeps) {
             duplicateFile: !stored.isNew,
             transactions: stored.transactions,
             claims: stored.claims,
+            warnings: stored.warnings,
             workflowId,
             temporalUiUrl: temporalUiUrl(deps, workflowId),
           });
@@ -162,6 +164,7 @@ export function remittanceRoutes(deps: AppDeps) {
           duplicateFile: !stored.isNew,
           transactions: stored.transactions,
           claims: stored.claims,
+          warnings: stored.warnings,
           posted: result.posted,
           alreadyPosted: result.alreadyPosted,
           unmatched: result.unmatched,
@@ -209,6 +212,7 @@ export function remittanceRoutes(deps: AppDeps) {
             paymentMethod: x.payment_method,
             paymentDate: x.payment_date,
             receivedAt: isoTimestamp(x.received_at),
+            warnings: (x.parse_warnings ?? []) as X12Warning[],
             postedClaims: x.posted_claims ?? 0,
             unmatchedClaims: x.unmatched_claims ?? 0,
           })),
