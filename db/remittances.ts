@@ -14,7 +14,12 @@ import type { ClaimRef } from '../domain/claim.js';
 import { type ClaimStatus, isTerminal } from '../domain/claim-status.js';
 import type { Cents } from '../domain/money.js';
 import { type RemittanceSummary, summariseClaimPayment } from '../domain/remittance.js';
-import { parse835, type Remittance835, X12ParseError } from '../domain/x12/index.js';
+import {
+  parse835WithWarnings,
+  type Remittance835,
+  X12ParseError,
+  type X12Warning,
+} from '../domain/x12/index.js';
 import { claimRefOf, claimResumeRow } from './claims.js';
 import type { Db } from './pool.js';
 import type { ClaimResumeRow } from './records.js';
@@ -38,6 +43,8 @@ export type StoreEraResult =
       isNew: boolean;
       transactions: number;
       claims: number;
+      /** Harmless noise the file carried (docs/835-tolerance.md); stored on its remittances. */
+      warnings: X12Warning[];
     }
   | { status: 'REJECTED'; eraFileId: string | undefined; checksum: string; error: X12ParseError };
 
@@ -51,8 +58,9 @@ export async function storeEraFile(
 ): Promise<StoreEraResult> {
   const checksum = checksumOf(input.raw);
   let parsed: Remittance835[];
+  let warnings: X12Warning[];
   try {
-    parsed = parse835(input.raw);
+    ({ remittances: parsed, warnings } = parse835WithWarnings(input.raw));
   } catch (err) {
     if (!(err instanceof X12ParseError)) throw err;
     let eraFileId: string | undefined;
@@ -98,6 +106,7 @@ export async function storeEraFile(
     isNew: inserted !== undefined,
     transactions: parsed.length,
     claims: parsed.reduce((n, r) => n + r.claims.length, 0),
+    warnings,
   };
 }
 
@@ -140,7 +149,7 @@ export async function postEraFile(db: Db, eraFileId: string): Promise<PostingRes
     .where('id', '=', eraFileId)
     .executeTakeFirstOrThrow();
   if (file.status !== 'ACCEPTED') throw new Error(`ERA file ${eraFileId} was rejected and cannot be posted`);
-  const remittances = parse835(file.raw);
+  const { remittances, warnings } = parse835WithWarnings(file.raw);
   const result: PostingResult = { posted: 0, alreadyPosted: 0, unmatched: 0 };
   await db.transaction().execute(async (trx) => {
     for (const [txIndex, r] of remittances.entries()) {
@@ -162,6 +171,8 @@ export async function postEraFile(db: Db, eraFileId: string): Promise<PostingRes
           payment_method: r.paymentMethod,
           payment_date: r.paymentDate,
           parsed: JSON.stringify(r),
+          // The file's warnings (whitespace, a missing BPR16, ...) go with each payment it carried.
+          parse_warnings: JSON.stringify(warnings),
         })
         .onConflict((oc) => oc.columns(['era_file_id', 'transaction_index']).doNothing())
         .execute();
@@ -409,6 +420,7 @@ export async function listRemittances(db: Db, f: RemittanceListFilter) {
       'remittances.payment_cents',
       'remittances.payment_method',
       'remittances.payment_date',
+      'remittances.parse_warnings',
       'remittances.received_at',
     ])
     .select(cursorTimestamp('remittances.received_at').as('cursor_ts'))

@@ -151,7 +151,7 @@ export interface RemittancesTable {
   payment_date: IsoDate;
   parsed: Json;
   /** The warnings of the accepted 835 (docs/835-tolerance.md). */
-  parse_warnings: Generated<Json>;
+  parse_warnings: ColumnType<unknown, string | undefined, string>;
   received_at: CreatedAt;
 }
 

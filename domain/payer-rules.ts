@@ -54,8 +54,11 @@ const COMMON = {
   receiptPresumptionDays: 5,
 } satisfies Partial<PayerRules>;
 
-/** Windows that count from the remittance/EOB date, with no receipt presumption. */
-const FROM_REMITTANCE: AppealWindowRule = { from: 'remittance', receiptPresumptionDays: 0, unit: 'days' };
+/**
+ * Windows that count from the remittance/EOB date: no receipt presumption applies (the 5 days stay on
+ * the rule, unused, should a practice switch it to `receipt`).
+ */
+const FROM_REMITTANCE: AppealWindowRule = { from: 'remittance', receiptPresumptionDays: 5, unit: 'days' };
 
 /** Default rules by payer type (docs/deadline-rules.md). A practice overrides them per payer in payer_rules. */
 export const DEFAULT_RULES: Record<PayerType, PayerRules> = {

@@ -21,6 +21,7 @@ import {
   pendingSignalOfPayment,
   storeEraFile,
 } from '../../db/remittances.js';
+import type { X12Warning } from '../../domain/x12/index.js';
 import { reopenWithRemittance } from '../../temporal/claim-client.js';
 import { eraIngestWorkflowId } from '../../workflows/era-ids.js';
 import { decodeCursor, encodeCursor, page } from '../pagination.js';
@@ -155,6 +156,7 @@ export function remittanceRoutes(deps: AppDeps) {
             duplicateFile: !stored.isNew,
             transactions: stored.transactions,
             claims: stored.claims,
+            warnings: stored.warnings,
             workflowId,
             temporalUiUrl: temporalUiUrl(deps, workflowId),
           });
@@ -165,6 +167,7 @@ export function remittanceRoutes(deps: AppDeps) {
           duplicateFile: !stored.isNew,
           transactions: stored.transactions,
           claims: stored.claims,
+          warnings: stored.warnings,
           posted: result.posted,
           alreadyPosted: result.alreadyPosted,
           unmatched: result.unmatched,
@@ -212,6 +215,7 @@ export function remittanceRoutes(deps: AppDeps) {
             paymentMethod: x.payment_method,
             paymentDate: x.payment_date,
             receivedAt: isoTimestamp(x.received_at),
+            warnings: (x.parse_warnings ?? []) as X12Warning[],
             postedClaims: x.posted_claims ?? 0,
             unmatchedClaims: x.unmatched_claims ?? 0,
           })),

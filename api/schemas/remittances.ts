@@ -46,6 +46,19 @@ export const MatchBody = Type.Object(
   strict,
 );
 
+/** Harmless noise an accepted 835 carried (docs/835-tolerance.md). */
+export const ParseWarning = Type.Object(
+  {
+    segmentPosition: Type.Integer({ description: '1-based position of the first segment concerned' }),
+    segmentId: Type.String(),
+    element: Type.Optional(Type.Integer()),
+    rule: Type.String({ description: 'e.g. noise.line_breaks, bpr.payment_date_fallback' }),
+    message: Type.String(),
+    occurrences: Type.Integer(),
+  },
+  strict,
+);
+
 export const UploadResult = Type.Object(
   {
     eraFileId: Uuid,
@@ -53,6 +66,9 @@ export const UploadResult = Type.Object(
     duplicateFile: Type.Boolean(),
     transactions: Type.Integer(),
     claims: Type.Integer(),
+    warnings: Type.Array(ParseWarning, {
+      description: 'noise the parser accepted, stored with the remittances',
+    }),
     posted: Type.Integer(),
     alreadyPosted: Type.Integer(),
     unmatched: Type.Integer(),
@@ -68,6 +84,7 @@ export const UploadAccepted = Type.Object(
     duplicateFile: Type.Boolean(),
     transactions: Type.Integer(),
     claims: Type.Integer(),
+    warnings: Type.Array(ParseWarning),
     workflowId: Type.String({ description: 'the posting workflow, still running' }),
     temporalUiUrl: Type.String(),
   },
@@ -85,6 +102,9 @@ export const RemittanceItem = Type.Object(
     paymentMethod: Type.String(),
     paymentDate: IsoDate,
     receivedAt: DateTime,
+    warnings: Type.Array(ParseWarning, {
+      description: 'noise the 835 carried, accepted (docs/835-tolerance.md)',
+    }),
     postedClaims: Type.Integer(),
     unmatchedClaims: Type.Integer(),
   },
@@ -146,6 +166,7 @@ export const UPLOAD_RESULT_EXAMPLE = {
   duplicateFile: false,
   transactions: 1,
   claims: 1,
+  warnings: [],
   posted: 1,
   alreadyPosted: 0,
   unmatched: 0,

@@ -1,8 +1,10 @@
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
 import { describe, expect, it } from 'vitest';
+import { addCalendarDays } from '../../domain/calendar.js';
 import { FailureType } from '../../domain/failures.js';
 import { DEFAULT_RULES } from '../../domain/payer-rules.js';
+import { endOfDayIn, localDateOf } from '../../domain/time-zones.js';
 import * as m from '../../workflows/messages.js';
 import {
   ClaimStatusKey,
@@ -194,8 +196,14 @@ describe('denials, corrections and appeals', () => {
         expect(level2.status).toBe('NEEDS_REVIEW');
         const appealDeadline = level2.deadlines.find((d) => d.kind === 'APPEAL')!;
         expect(appealDeadline.level).toBe(2);
-        // 90-day level-2 window counted from presumed receipt (decision + 5 days).
-        expect(Date.parse(appealDeadline.at) - Date.parse(decidedAt)).toBe((90 + 5) * DAY);
+        // A commercial level-2 window: 90 days from the decision's date (no receipt presumption), ending
+        // at the end of that day in the practice's time zone.
+        const decisionDay = localDateOf(Date.parse(decidedAt), 'America/New_York');
+        expect(appealDeadline).toMatchObject({
+          date: addCalendarDays(decisionDay, 90),
+          at: new Date(endOfDayIn(addCalendarDays(decisionDay, 90), 'America/New_York')).toISOString(),
+          countedFrom: `counted from the remittance date ${decisionDay}`,
+        });
         const done = await h.handle.executeUpdate(m.writeOffUpdate, {
           args: [{ ...biller, reasonCode: 'ADMINISTRATIVE', note: 'not worth level 2' }],
         });
@@ -233,7 +241,8 @@ describe('denials, corrections and appeals', () => {
         );
         const review = await h.waitFor((v) => v.status === 'NEEDS_REVIEW', 'review');
         const deadline = Date.parse(review.deadlines.find((d) => d.kind === 'APPEAL')!.at);
-        expect(deadline - Date.parse(`${denialDay}T00:00:00Z`)).toBe(185 * DAY);
+        // 180 days from the remittance date, ending at 23:59:59.999 New York time.
+        expect(deadline).toBe(endOfDayIn(addCalendarDays(denialDay, 180), 'America/New_York'));
         await h.env.sleep(deadline - (await h.now()) + 60_000);
         const escalated = await h.waitFor((v) => v.escalated, 'escalation');
         expect(escalated.status).toBe('NEEDS_REVIEW');

@@ -75,4 +75,34 @@ describe('appeal deadlines end at the end of their date in the practice time zon
       );
     });
   });
+
+  it('a Medicare correction after the one-year reopening window is refused with the deadline', async () => {
+    const medicare = { ...DEFAULT_RULES.MEDICARE, practiceTimeZone: NY } as PayerRules;
+    await runClaim({ rules: medicare }, async (h) => {
+      await h.waitFor((v) => v.status === 'AWAITING_ADJUDICATION', 'acceptance');
+      const denialDay = isoDay(await h.now());
+      await h.remit({
+        paidCents: 0,
+        adjustments: [{ group: 'CO', reason: '16', amountCents: 20_000 }],
+        remarkCodes: ['M51'],
+      });
+      await h.waitFor((v) => v.status === 'NEEDS_REVIEW', 'review');
+      const reopeningEnds = endOfDayIn(addCalendarDays(denialDay, 366), NY);
+      await h.env.sleep(
+        Math.max(reopeningEnds, endOfDayIn(addCalendarDays(denialDay, 365), NY)) - (await h.now()) + 60_000,
+      );
+      const refusal = await h.handle
+        .executeUpdate(m.resubmitCorrectedUpdate, {
+          args: [{ ...biller, reason: 'clerical error', changes: { 'lines.1.procedureCode': '99214' } }],
+        })
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      expect(refusal).toBeInstanceOf(WorkflowUpdateFailedError);
+      expect((refusal as WorkflowUpdateFailedError).cause?.message).toMatch(
+        /^the reopening deadline \(one year from the initial determination\) ended on \d{4}-\d{2}-\d{2} \(end of day, America\/New_York\)$/,
+      );
+    });
+  });
 });

@@ -7,6 +7,7 @@
 import * as wf from '@temporalio/workflow';
 import { ruleFor } from '../../domain/carc.js';
 import { addDays, isoDate } from '../../domain/dates.js';
+import { localDateOf } from '../../domain/time-zones.js';
 import { documents, payer, store } from '../activities.js';
 import { appealKey, appealPacketDeliveryKey } from '../ids.js';
 import type * as m from '../messages.js';
@@ -132,7 +133,10 @@ export async function appealDecided(
     return;
   }
   await p.reloadRules();
-  const next = appealDeadlineFrom(p.rules, decidedMs, appeal.level + 1, p.deadlineZone());
+  const zone = p.deadlineZone();
+  // The decision letter is dated on the practice's calendar, not in UTC.
+  const noticeMs = zone === undefined ? decidedMs : Date.parse(`${localDateOf(decidedMs, zone)}T00:00:00Z`);
+  const next = appealDeadlineFrom(p.rules, noticeMs, appeal.level + 1, zone);
   d.appealDeadline = next;
   if (d.denial) d.denial.appealable = next !== undefined && ruleFor(d.denial.category).appealable;
   await p.enterReview(

@@ -7,6 +7,7 @@ import type { UpdateDefinition } from '@temporalio/common';
 import { isTerminal } from '../../domain/claim-status.js';
 import { correctionError } from '../../domain/corrections.js';
 import { isoDate } from '../../domain/dates.js';
+import { deadlineOn, medicareCorrectionRoute, reopeningDeadline } from '../../domain/deadlines.js';
 import { FailureType } from '../../domain/failures.js';
 import * as m from '../messages.js';
 import { appealDecided, fileAppeal } from './appeals.js';
@@ -50,6 +51,29 @@ function refuseHold(d: ClaimData, input: Unchecked, placing: boolean): string | 
   return undefined;
 }
 
+/**
+ * A correction of an adjudicated claim whose payer treats it as a reopening (Medicare: within one year
+ * of the initial determination) is refused once that window ended, and steered to the appeal while the
+ * appeal window is still open (docs/deadline-rules.md). Only end-of-day runs know the window.
+ */
+function reopeningRefusal(d: ClaimData, now: number): string | undefined {
+  const window = d.rules?.reopeningWindow;
+  if (!window || d.timeZone === undefined || d.status !== 'NEEDS_REVIEW' || !d.denial) return undefined;
+  const initialDetermination = d.denial.deniedAt.slice(0, 10);
+  const reopening = reopeningDeadline({
+    initialDeterminationDate: initialDetermination,
+    timeZone: d.timeZone,
+    limit: window,
+  });
+  const a = d.appealDeadline;
+  const appeal =
+    a?.date !== undefined && d.denial.appealable
+      ? deadlineOn(a.date, d.timeZone, { basis: 'remittance', date: a.noticeDate ?? initialDetermination })
+      : undefined;
+  const route = medicareCorrectionRoute(appeal ? { atMs: now, reopening, appeal } : { atMs: now, reopening });
+  return route.allowed ? undefined : route.reason;
+}
+
 export const DECISIONS = {
   resubmitCorrected: decision<m.ResubmitCorrectedInput>({
     update: m.resubmitCorrectedUpdate,
@@ -62,6 +86,8 @@ export const DECISIONS = {
         return d.timeZone
           ? `the timely filing limit ended on ${shownDeadline(d, d.timelyFilingAt)}`
           : `the timely filing limit passed on ${isoDate(d.timelyFilingAt)}`;
+      const reopening = reopeningRefusal(d, now);
+      if (reopening) return reopening;
       if (!filled(input.reason)) return 'reason is required';
       // The one validation of a correction's content: the API maps this type to a 4xx naming the field.
       const bad = correctionError((input.changes ?? {}) as Unchecked);
