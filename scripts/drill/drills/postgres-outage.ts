@@ -40,6 +40,7 @@ export const postgresOutage: Drill = {
       );
       const probing = startProbing(stack);
       const from = Date.now();
+      const acceptedAtFault = accepted;
       await stack.stopPostgres();
       ctx.log(
         `[${this.name}] Postgres stopped with ${accepted} claims accepted; down for ${downMs / 1000} s`,
@@ -65,7 +66,7 @@ export const postgresOutage: Drill = {
       )
         .map(([k, v]) => `${v}x ${k}`)
         .join(', ')}; /readyz, /healthz and GET /claims probed every 0.5 s during the outage`;
-      out.fault = `Postgres stopped (fast shutdown, every connection cut) for ${((to - from) / 1000).toFixed(1)} s with ${n(accepted)} of ${n(ctx.claims)} claims accepted`;
+      out.fault = `Postgres stopped (fast shutdown, every connection cut) for ${((to - from) / 1000).toFixed(1)} s with ${n(acceptedAtFault)} of ${n(ctx.claims)} claims accepted`;
       const crashed = [stack.worker, stack.api, stack.sim].filter((p) => p.exits.length > 0);
       out.invariants = [
         ...judgeOutage('Postgres', probes, inWindow),
