@@ -38,10 +38,11 @@ export const postgresOutage: Drill = {
         120_000,
         200,
       );
-      const probing = startProbing(stack);
       const from = Date.now();
       const acceptedAtFault = accepted;
       await stack.stopPostgres();
+      // Probing starts once the server is down: a probe racing the stop would see it still up.
+      const probing = startProbing(stack);
       ctx.log(
         `[${this.name}] Postgres stopped with ${accepted} claims accepted; down for ${downMs / 1000} s`,
       );

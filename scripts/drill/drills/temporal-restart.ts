@@ -36,10 +36,11 @@ export const temporalRestart: Drill = {
         120_000,
         200,
       );
-      const probing = startProbing(stack);
       const from = Date.now();
       const acceptedAtFault = accepted;
       await stack.stopTemporal();
+      // Probing starts once the server is down: a probe racing the stop would see it still up.
+      const probing = startProbing(stack);
       ctx.log(
         `[${this.name}] Temporal stopped with ${accepted} claims accepted; down for ${downMs / 1000} s`,
       );
