@@ -16,6 +16,13 @@ export function createDb(
   // An idle connection dropped by the server (restart, shutdown) must not crash the process: the pool
   // discards it and the next query opens a new one.
   pool.on('error', (err) => opts.onIdleError?.(err));
+  // The pool listens for errors of idle clients only. A client checked out by a transaction that is
+  // between two statements (awaiting other work) has no listener, and a server that goes away then
+  // emits an 'error' nobody handles: the process dies. With this listener the transaction's next
+  // statement fails instead, and the pool throws the broken client away.
+  pool.on('connect', (client) => {
+    client.on('error', (err) => opts.onIdleError?.(err));
+  });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 

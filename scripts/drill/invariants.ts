@@ -469,8 +469,16 @@ export async function checkAll(
   claims: readonly CreatedClaim[],
   opts: { extraFiles?: string[]; expectedSubmissions?: (c: CreatedClaim) => number; logsAllow?: RegExp } = {},
 ): Promise<Invariant[]> {
+  // Visibility is eventually consistent, and a claim that just recorded its terminal state closes its
+  // workflow on the next workflow task: give the workflow side a bounded moment to agree.
+  const deadline = Date.now() + 30_000;
+  let claimChecks = await checkClaims(stack, claims);
+  while (claimChecks.some((c) => !c.ok) && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 2000));
+    claimChecks = await checkClaims(stack, claims);
+  }
   return [
-    ...(await checkClaims(stack, claims)),
+    ...claimChecks,
     ...(await checkPayer(stack, claims, opts)),
     ...(await checkRemittances(stack, opts)),
     ...(await checkEvents(stack, claims)),

@@ -38,9 +38,11 @@ export const postgresOutage: Drill = {
         120_000,
         200,
       );
-      const probing = startProbing(stack);
       const from = Date.now();
+      const acceptedAtFault = accepted;
       await stack.stopPostgres();
+      // Probing starts once the server is down: a probe racing the stop would see it still up.
+      const probing = startProbing(stack);
       ctx.log(
         `[${this.name}] Postgres stopped with ${accepted} claims accepted; down for ${downMs / 1000} s`,
       );
@@ -65,7 +67,7 @@ export const postgresOutage: Drill = {
       )
         .map(([k, v]) => `${v}x ${k}`)
         .join(', ')}; /readyz, /healthz and GET /claims probed every 0.5 s during the outage`;
-      out.fault = `Postgres stopped (fast shutdown, every connection cut) for ${((to - from) / 1000).toFixed(1)} s with ${n(accepted)} of ${n(ctx.claims)} claims accepted`;
+      out.fault = `Postgres stopped (fast shutdown, every connection cut) for ${((to - from) / 1000).toFixed(1)} s with ${n(acceptedAtFault)} of ${n(ctx.claims)} claims accepted`;
       const crashed = [stack.worker, stack.api, stack.sim].filter((p) => p.exits.length > 0);
       out.invariants = [
         ...judgeOutage('Postgres', probes, inWindow),

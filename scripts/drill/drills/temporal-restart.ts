@@ -36,9 +36,11 @@ export const temporalRestart: Drill = {
         120_000,
         200,
       );
-      const probing = startProbing(stack);
       const from = Date.now();
+      const acceptedAtFault = accepted;
       await stack.stopTemporal();
+      // Probing starts once the server is down: a probe racing the stop would see it still up.
+      const probing = startProbing(stack);
       ctx.log(
         `[${this.name}] Temporal stopped with ${accepted} claims accepted; down for ${downMs / 1000} s`,
       );
@@ -59,7 +61,7 @@ export const temporalRestart: Drill = {
       )
         .map(([k, v]) => `${v}x ${k}`)
         .join(', ')}`;
-      out.fault = `Temporal dev server stopped (SIGTERM) for ${((to - from) / 1000).toFixed(1)} s with ${n(accepted)} of ${n(ctx.claims)} claims accepted, restarted on the same SQLite file and port`;
+      out.fault = `Temporal dev server stopped (SIGTERM) for ${((to - from) / 1000).toFixed(1)} s with ${n(acceptedAtFault)} of ${n(ctx.claims)} claims accepted, restarted on the same SQLite file and port`;
       const inWindow = writes.filter((w) => w.startedAt >= from && w.startedAt <= to).map((w) => w.answer);
       const crashed = [stack.worker, stack.api, stack.sim].filter((p) => p.exits.length > 0);
       out.invariants = [
