@@ -21,7 +21,15 @@ import {
   type SerializationContext,
 } from '@temporalio/common';
 import proto from '@temporalio/proto';
-import type { PayloadKeyring } from '../config/index.js';
+
+/**
+ * The payload keys: the active one encrypts, every listed one (the active included) decrypts. The same
+ * shape as config/'s keyring, declared here because temporal/ does not import config/.
+ */
+export interface PayloadKeyring {
+  activeKeyId: string;
+  keys: { id: string; key: Buffer }[];
+}
 
 // @temporalio/proto is CommonJS: its namespaces are reached through the default export under ESM.
 const PayloadProto = proto.temporal.api.common.v1.Payload;

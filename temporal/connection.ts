@@ -4,8 +4,19 @@
  * a self-hosted cluster with mutual TLS, or Temporal Cloud (TLS with an API key).
  */
 import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
-import type { PayloadKeyring, TemporalSecurity } from '../config/index.js';
-import { createDataConverter } from './codec.js';
+import { createDataConverter, type PayloadKeyring } from './codec.js';
+
+/** TLS and API key of a connection (the shape config/ reads them into; temporal/ does not import it). */
+export interface TemporalSecurity {
+  tls:
+    | {
+        serverRootCACertificate?: Buffer;
+        clientCertPair?: { crt: Buffer; key: Buffer };
+        serverNameOverride?: string;
+      }
+    | undefined;
+  apiKey: string | undefined;
+}
 
 /** What a connection needs: where, and how it authenticates. */
 export interface TemporalEndpoint {

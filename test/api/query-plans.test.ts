@@ -134,10 +134,11 @@ beforeAll(async () => {
   await sql`insert into claim_adjustments (claim_payment_id, claim_id, group_code, reason_code, amount_cents, remark_codes)
     select p.id, p.claim_id, 'CO', case when c.first_denied_at is not null then '50' else '45' end, 2000, '{}'
     from claim_payments p join claims c on c.id = p.claim_id`.execute(db);
-  await sql`insert into claim_events (event_key, claim_id, practice_id, at, actor, kind, from_status, to_status)
-    select c.id || ':1', c.id, c.practice_id, c.submitted_at, 'system', 'STATUS_CHANGED', 'SUBMITTING', 'AWAITING_ADJUDICATION' from claims c
+  // Bulk-seeded rows carry placeholder hashes: this file measures plans, not the audit chain.
+  await sql`insert into claim_events (event_key, claim_id, practice_id, at, actor, kind, from_status, to_status, prev_hash, hash)
+    select c.id || ':1', c.id, c.practice_id, c.submitted_at, 'system', 'STATUS_CHANGED', 'SUBMITTING', 'AWAITING_ADJUDICATION', '\\x'::bytea, '\\x'::bytea from claims c
     union all
-    select c.id || ':2', c.id, c.practice_id, c.first_denied_at, 'payer', 'STATUS_CHANGED', 'DENIED', 'NEEDS_REVIEW'
+    select c.id || ':2', c.id, c.practice_id, c.first_denied_at, 'payer', 'STATUS_CHANGED', 'DENIED', 'NEEDS_REVIEW', '\\x'::bytea, '\\x'::bytea
     from claims c where c.first_denied_at is not null`.execute(db);
   await sql`insert into appeals (claim_id, level, grounds, attachments, deadline, status, filed_by, filed_at, decided_at)
     select c.id, 1, 'records', '{}', c.first_denied_at + interval '120 days', case when c.claim_id like '%3' then 'upheld' else 'overturned' end,
