@@ -3,9 +3,8 @@
  * the process RSS and work-queue latency while they wait, and the time until a payer-rule change has
  * reached and been applied by every one of them.
  */
-import { randomUUID } from 'node:crypto';
 import { submitClaim } from '../claims.js';
-import type { BenchStack } from '../stack.js';
+import { auth, type BenchStack } from '../stack.js';
 import { pool, sleep } from '../stats.js';
 
 export interface WaitingResult {
@@ -62,19 +61,22 @@ export async function runWaiting(
   await sleep(1_000);
   const waitingRssBytes = stack.rss();
 
+  // The change a supervisor makes: a new version of the practice's rules for the payer, in force today,
+  // through the API, which starts the rollout workflow.
+  const current = await fetch(`${stack.apiUrl}/payers/ACME-HEALTH/rules`, { headers: auth('supervisor') });
+  if (!current.ok) throw new Error(`GET /payers/ACME-HEALTH/rules answered ${current.status}`);
+  const view = (await current.json()) as { inForce: { practiceId: string; rules: Record<string, unknown> }[] };
+  const rules = view.inForce.find((r) => r.practiceId === 'sunrise-fp')?.rules;
+  if (!rules) throw new Error('no rules in force for sunrise-fp');
   const drainStart = Date.now();
-  const rollout = await stack.client.workflow.execute('payerRulesRolloutWorkflow', {
-    taskQueue: stack.taskQueue,
-    workflowId: `bench-rollout-${randomUUID()}`,
-    args: [
-      {
-        changeId: randomUUID(),
-        payerId: 'ACME-HEALTH',
-        practiceIds: 'all',
-        effectiveFrom: new Date().toISOString().slice(0, 10),
-      },
-    ],
+  const put = await fetch(`${stack.apiUrl}/payers/ACME-HEALTH/rules`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', ...auth('supervisor') },
+    body: JSON.stringify({ practiceId: 'sunrise-fp', effectiveFrom: new Date().toISOString().slice(0, 10), rules }),
   });
+  if (put.status !== 201) throw new Error(`PUT /payers/ACME-HEALTH/rules answered ${put.status}: ${await put.text()}`);
+  const { rolloutWorkflowId } = (await put.json()) as { rolloutWorkflowId: string };
+  const rollout = await stack.client.workflow.getHandle(rolloutWorkflowId).result();
   const { signalled } = rollout as { signalled: number };
   // Every parked claim, not a sample: the figure is the time until the last one has applied the change.
   let pending = submitted.map((s) => s.workflowId);
