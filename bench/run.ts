@@ -110,7 +110,7 @@ function throughputFigures(path: ClaimPath, r: PathResult): Figure[] {
 }
 
 function eraParseFigures(p: Awaited<ReturnType<typeof runEraParse>>): Figure[] {
-  const section = `3 ERA parse (${p.claims} claims, ${p.serviceLines} lines, ${mb(p.bytes).toFixed(1)} MiB)`;
+  const section = `3 ERA parse (${p.claims} claims, ${p.serviceLines} lines, ${mb(p.bytes).toFixed(2)} MiB)`;
   const mbps = (ms: number) => mb(p.bytes) / (ms / 1000);
   const cps = (ms: number) => p.claims / (ms / 1000);
   const col = (k: keyof EraParseRound, f: (ms: number) => number) => p.rounds.map((r) => f(r[k]));
@@ -407,9 +407,12 @@ function markdown(report: {
 }): string {
   const target = (f: Figure) => {
     if (!f.target) return '';
-    return f.target.kind === 'ratio-at-least' ? `ratio >= ${f.target.min}` : `< ${f.target.max} ${f.target.unit}`;
+    return f.target.kind === 'ratio-at-least'
+      ? `ratio >= ${f.target.min}`
+      : `< ${f.target.max} ${f.target.unit}`;
   };
-  const verdict = (f: Figure) => (f.met === undefined ? (f.target ? 'not measured' : '') : f.met ? 'met' : 'missed');
+  const verdict = (f: Figure) =>
+    f.met === undefined ? (f.target ? 'not measured' : '') : f.met ? 'met' : 'missed';
   const rows = report.figures.map(
     (f) =>
       `| ${f.section} | ${f.name} | ${fmt(f.ours, f.unit)} | ${f.baseline !== undefined ? `${fmt(f.baseline, f.unit)} (${f.baselineName})` : ''} | ${f.ratio !== undefined ? f.ratio.toFixed(2) : ''} | ${target(f)} | ${verdict(f)} |`,

@@ -111,11 +111,15 @@ export async function startBenchStack(tuning: AppConfig['bench']): Promise<Bench
   await seedDemoKeys(db);
 
   const cli = findTemporalCli(process.env.TEMPORAL_CLI_PATH);
-  if (!cli) throw new Error('No Temporal CLI: run `npm run tools:install` (needs Go) or set TEMPORAL_CLI_PATH');
+  if (!cli)
+    throw new Error('No Temporal CLI: run `npm run tools:install` (needs Go) or set TEMPORAL_CLI_PATH');
   const temporal = await startTemporal(cli, join(dir, 'temporal.db'), tuning.devServerPragmas);
   stops.push(() => temporal.stop());
 
-  const sim = buildPayerSim({ tickMs: 100, controls: { adjudicationDelayMs: 0, appealDecisionDelayMs: 0 } }, silent);
+  const sim = buildPayerSim(
+    { tickMs: 100, controls: { adjudicationDelayMs: 0, appealDecisionDelayMs: 0 } },
+    silent,
+  );
   const simUrl = await sim.listen({ port: 0, host: '127.0.0.1' });
   stops.push(() => sim.close());
 
@@ -173,7 +177,13 @@ export async function startBenchStack(tuning: AppConfig['bench']): Promise<Bench
     temporal: client,
     log: silent,
     config: {
-      temporal: { address: temporal.address, namespace: 'default', taskQueue, uiUrl: 'http://localhost:8233', cliPath: undefined },
+      temporal: {
+        address: temporal.address,
+        namespace: 'default',
+        taskQueue,
+        uiUrl: 'http://localhost:8233',
+        cliPath: undefined,
+      },
       // The bench measures the routes, not the rate limiter: allow far more than autocannon sends.
       api: { host: '127.0.0.1', port: 0, rateLimitPerMinute: 100_000_000, bodyLimitBytes: 64 * 1024 * 1024 },
     },
@@ -197,7 +207,11 @@ export async function startBenchStack(tuning: AppConfig['bench']): Promise<Bench
         body: JSON.stringify(opts.appeals ? { appeals: true } : {}),
       });
       if (!res.ok) throw new Error(`payer-sim adjudicate answered ${res.status}`);
-      await client.workflow.execute('eraPollWorkflow', { taskQueue, workflowId: `poll-${randomUUID()}`, args: [] });
+      await client.workflow.execute('eraPollWorkflow', {
+        taskQueue,
+        workflowId: `poll-${randomUUID()}`,
+        args: [],
+      });
     },
     rss: () => process.memoryUsage().rss,
     async stop() {

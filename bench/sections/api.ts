@@ -98,7 +98,10 @@ export function apiTargets(claimId: string): ApiTarget[] {
 /** A bare Fastify route with a fixed JSON answer: the floor every route is compared with. */
 export async function startBareRoute(): Promise<{ url: string; close(): Promise<void> }> {
   const app = Fastify({ logger: false });
-  const fixed = { items: [{ id: '00000000-0000-0000-0000-000000000000', status: 'NEEDS_REVIEW' }], nextCursor: null };
+  const fixed = {
+    items: [{ id: '00000000-0000-0000-0000-000000000000', status: 'NEEDS_REVIEW' }],
+    nextCursor: null,
+  };
   app.get('/bare', async () => fixed);
   const url = await app.listen({ port: 0, host: '127.0.0.1' });
   return { url: `${url}/bare`, close: () => app.close() };
@@ -128,6 +131,11 @@ export async function runApiRound(
             },
           ],
         })
-      : await cannon({ url: `${stack.apiUrl}${target.path}`, connections: target.connections, duration: seconds, headers });
+      : await cannon({
+          url: `${stack.apiUrl}${target.path}`,
+          connections: target.connections,
+          duration: seconds,
+          headers,
+        });
   return { ours, bare };
 }

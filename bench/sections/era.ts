@@ -26,7 +26,9 @@ export function remittanceWith(claims: number, linesPerClaim: number, trace = 'E
       procedure: { qualifier: 'HC', code: l === 0 ? '99213' : '36415', modifiers: [] },
       chargeCents: lineCharge,
       paidCents: linePaid,
-      adjustments: [{ group: 'CO' as const, reason: denied ? '50' : '45', amountCents: lineCharge - linePaid }],
+      adjustments: [
+        { group: 'CO' as const, reason: denied ? '50' : '45', amountCents: lineCharge - linePaid },
+      ],
       refs: { '6R': String(l + 1) },
       amounts: {},
       remarkCodes: denied ? ['N115'] : [],

@@ -14,7 +14,14 @@ export interface HistoryShape {
 
 export async function historyShape(client: Client, workflowId: string): Promise<HistoryShape> {
   const history = await client.workflow.getHandle(workflowId).fetchHistory();
-  const shape: HistoryShape = { events: 0, activities: 0, timers: 0, signals: 0, updates: 0, workflowTasks: 0 };
+  const shape: HistoryShape = {
+    events: 0,
+    activities: 0,
+    timers: 0,
+    signals: 0,
+    updates: 0,
+    workflowTasks: 0,
+  };
   for (const e of history.events ?? []) {
     shape.events++;
     if (e.activityTaskScheduledEventAttributes) shape.activities++;
@@ -27,7 +34,10 @@ export async function historyShape(client: Client, workflowId: string): Promise<
 }
 
 /** Start and close times (ms) of a closed workflow, from the server. */
-export async function startToClose(client: Client, workflowId: string): Promise<{ start: number; close: number }> {
+export async function startToClose(
+  client: Client,
+  workflowId: string,
+): Promise<{ start: number; close: number }> {
   const d = await client.workflow.getHandle(workflowId).describe();
   if (!d.closeTime) throw new Error(`workflow ${workflowId} has not closed`);
   return { start: d.startTime.getTime(), close: d.closeTime.getTime() };

@@ -3,8 +3,8 @@
  * floor workflow with the same number of activities, timers and signals doing nothing.
  */
 import { randomUUID } from 'node:crypto';
-import { floorSignal } from '../floor/workflows.js';
 import { type Submitted, submitClaim } from '../claims.js';
+import { floorSignal } from '../floor/workflows.js';
 import { auth, type BenchStack } from '../stack.js';
 import { median, percentile, pool, sleep } from '../stats.js';
 import { type HistoryShape, historyShape, startToClose } from './histories.js';
@@ -85,10 +85,13 @@ async function oursRound(
           body: JSON.stringify({ grounds: 'the visit notes document medical necessity', attachments: [] }),
         });
         if (res.ok) appealed.add(id);
-        else if (res.status !== 409) throw new Error(`appeal of ${id} answered ${res.status}: ${await res.text()}`);
+        else if (res.status !== 409)
+          throw new Error(`appeal of ${id} answered ${res.status}: ${await res.text()}`);
       });
     }
-    const waiting = ids.some((id) => ['AWAITING_ADJUDICATION', 'APPEALING', 'AWAITING_PAYMENT'].includes(st.get(id) ?? ''));
+    const waiting = ids.some((id) =>
+      ['AWAITING_ADJUDICATION', 'APPEALING', 'AWAITING_PAYMENT'].includes(st.get(id) ?? ''),
+    );
     if (waiting) {
       await stack.pullEras({ appeals: true });
       pulls++;
@@ -110,7 +113,9 @@ async function floorRound(stack: BenchStack, shape: HistoryShape, n: number): Pr
         taskQueue: stack.floorTaskQueue,
         workflowId: `floor-${randomUUID()}`,
         // The floor stands a signal in for each update: both are one message from outside.
-        args: [{ activities: shape.activities, timers: shape.timers, signals: shape.signals + shape.updates }],
+        args: [
+          { activities: shape.activities, timers: shape.timers, signals: shape.signals + shape.updates },
+        ],
       });
       for (let s = 0; s < shape.signals + shape.updates; s++) await handle.signal(floorSignal);
       return handle.workflowId;

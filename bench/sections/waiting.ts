@@ -65,16 +65,23 @@ export async function runWaiting(
   // through the API, which starts the rollout workflow.
   const current = await fetch(`${stack.apiUrl}/payers/ACME-HEALTH/rules`, { headers: auth('supervisor') });
   if (!current.ok) throw new Error(`GET /payers/ACME-HEALTH/rules answered ${current.status}`);
-  const view = (await current.json()) as { inForce: { practiceId: string; rules: Record<string, unknown> }[] };
+  const view = (await current.json()) as {
+    inForce: { practiceId: string; rules: Record<string, unknown> }[];
+  };
   const rules = view.inForce.find((r) => r.practiceId === 'sunrise-fp')?.rules;
   if (!rules) throw new Error('no rules in force for sunrise-fp');
   const drainStart = Date.now();
   const put = await fetch(`${stack.apiUrl}/payers/ACME-HEALTH/rules`, {
     method: 'PUT',
     headers: { 'content-type': 'application/json', ...auth('supervisor') },
-    body: JSON.stringify({ practiceId: 'sunrise-fp', effectiveFrom: new Date().toISOString().slice(0, 10), rules }),
+    body: JSON.stringify({
+      practiceId: 'sunrise-fp',
+      effectiveFrom: new Date().toISOString().slice(0, 10),
+      rules,
+    }),
   });
-  if (put.status !== 201) throw new Error(`PUT /payers/ACME-HEALTH/rules answered ${put.status}: ${await put.text()}`);
+  if (put.status !== 201)
+    throw new Error(`PUT /payers/ACME-HEALTH/rules answered ${put.status}: ${await put.text()}`);
   const { rolloutWorkflowId } = (await put.json()) as { rolloutWorkflowId: string };
   const rollout = await stack.client.workflow.getHandle(rolloutWorkflowId).result();
   const { signalled } = rollout as { signalled: number };
@@ -88,5 +95,12 @@ export async function runWaiting(
     if (pending.length > 0) await sleep(250);
   }
   const drainMs = Date.now() - drainStart;
-  return { claims: opts.claims, idleRssBytes, waitingRssBytes, submitMs, drainMs, rolloutSignalled: signalled };
+  return {
+    claims: opts.claims,
+    idleRssBytes,
+    waitingRssBytes,
+    submitMs,
+    drainMs,
+    rolloutSignalled: signalled,
+  };
 }
