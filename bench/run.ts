@@ -104,8 +104,30 @@ function throughputFigures(path: ClaimPath, r: PathResult): Figure[] {
         higherIsBetter: false,
       }),
     ),
-    figure({ ...base, name: 'history events per claim', unit: 'events', rounds: [s.events] }),
-    figure({ ...base, name: 'activities per claim', unit: 'activities', rounds: [s.activities] }),
+    figure({
+      ...base,
+      name: 'history events per claim',
+      unit: 'events',
+      rounds: [s.events],
+      baselineRounds: [r.floorShape.events],
+      higherIsBetter: false,
+    }),
+    figure({
+      ...base,
+      name: 'workflow tasks (round trips) per claim',
+      unit: 'tasks',
+      rounds: [s.workflowTasks],
+      baselineRounds: [r.floorShape.workflowTasks],
+      higherIsBetter: false,
+    }),
+    figure({
+      ...base,
+      name: 'activities per claim',
+      unit: 'activities',
+      rounds: [s.activities],
+      baselineRounds: [r.floorShape.activities],
+      higherIsBetter: false,
+    }),
   ];
 }
 

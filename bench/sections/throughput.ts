@@ -26,6 +26,8 @@ export interface PathResult {
   floor: ThroughputRound[];
   /** Median per-claim history shape of our path (the floor copies it). */
   shape: HistoryShape;
+  /** The floor's history shape (its signals stand in for our signals and updates). */
+  floorShape: HistoryShape;
   /** ERA pull workflows the driver ran per round: the extra round trips our path needs. */
   pullsPerRound: number[];
 }
@@ -103,7 +105,11 @@ async function oursRound(
 }
 
 /** One round of the floor: `n` floor runs with `shape`'s counts, each signal sent by the driver. */
-async function floorRound(stack: BenchStack, shape: HistoryShape, n: number): Promise<ThroughputRound> {
+async function floorRound(
+  stack: BenchStack,
+  shape: HistoryShape,
+  n: number,
+): Promise<{ round: ThroughputRound; ids: string[] }> {
   const started = Date.now();
   const ids = await pool(
     Array.from({ length: n }, (_, i) => i),
@@ -124,7 +130,7 @@ async function floorRound(stack: BenchStack, shape: HistoryShape, n: number): Pr
   await pool(ids, 16, (id) => stack.client.workflow.getHandle(id).result());
   const wallMs = Date.now() - started;
   const times = await pool(ids, 16, (id) => startToClose(stack.client, id));
-  return summarise(times, wallMs);
+  return { round: summarise(times, wallMs), ids };
 }
 
 function medianShape(shapes: HistoryShape[]): HistoryShape {
@@ -149,6 +155,7 @@ export async function runThroughput(
   const floor: ThroughputRound[] = [];
   const pullsPerRound: number[] = [];
   let shape: HistoryShape | undefined;
+  let floorShape: HistoryShape | undefined;
   for (let r = 0; r < opts.rounds; r++) {
     const o = await oursRound(stack, path, opts.claims, opts.timeoutMs);
     ours.push(o.round);
@@ -158,9 +165,10 @@ export async function runThroughput(
       shape = medianShape(await pool(sample, 4, (s) => historyShape(stack.client, s.workflowId)));
     }
     opts.log(`throughput ${path} round ${r + 1}: ours ${o.round.claimsPerSecond.toFixed(1)} claims/s`);
-    const f = await floorRound(stack, shape, opts.claims);
+    const { round: f, ids } = await floorRound(stack, shape, opts.claims);
     floor.push(f);
+    floorShape ??= await historyShape(stack.client, ids[0]!);
     opts.log(`throughput ${path} round ${r + 1}: floor ${f.claimsPerSecond.toFixed(1)} claims/s`);
   }
-  return { ours, floor, shape: shape!, pullsPerRound };
+  return { ours, floor, shape: shape!, floorShape: floorShape!, pullsPerRound };
 }
