@@ -258,7 +258,7 @@ async function main(): Promise<void> {
   try {
     if (needsStack) {
       log('starting the stack (Postgres, Temporal dev server, payer-sim, workers, API)');
-      stack = await startBenchStack(tuning);
+      stack = await startBenchStack(config);
       log(`stack up: API ${stack.apiUrl}`);
     }
     if (stack && only.includes('throughput')) {

@@ -86,7 +86,9 @@ async function startTemporal(
   };
 }
 
-export async function startBenchStack(tuning: AppConfig['bench']): Promise<BenchStack> {
+/** Starts the stack with the worker tuning of `config.bench`; `config.temporal.cliPath` picks the CLI. */
+export async function startBenchStack(config: Pick<AppConfig, 'bench' | 'temporal'>): Promise<BenchStack> {
+  const tuning = config.bench;
   const stops: (() => Promise<void>)[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'denial-desk-bench-'));
   // As root Postgres runs as the `postgres` user, which must be able to enter the directory.
@@ -110,7 +112,7 @@ export async function startBenchStack(tuning: AppConfig['bench']): Promise<Bench
   await seedReferenceData(db);
   await seedDemoKeys(db);
 
-  const cli = findTemporalCli(process.env.TEMPORAL_CLI_PATH);
+  const cli = findTemporalCli(config.temporal.cliPath);
   if (!cli)
     throw new Error('No Temporal CLI: run `npm run tools:install` (needs Go) or set TEMPORAL_CLI_PATH');
   const temporal = await startTemporal(cli, join(dir, 'temporal.db'), tuning.devServerPragmas);
