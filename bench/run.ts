@@ -424,7 +424,7 @@ function markdown(report: {
   mode: Mode;
   startedAt: string;
   machine: Record<string, unknown>;
-  settings: { sizes: Record<string, number>; tuning: Record<string, unknown> };
+  settings: { sizes: Record<string, number>; sections: readonly string[]; tuning: Record<string, unknown> };
   figures: Figure[];
 }): string {
   const target = (f: Figure) => {
@@ -447,6 +447,7 @@ function markdown(report: {
     `Reproduce: \`npm run bench${report.mode === 'quick' ? '' : ` -- --${report.mode}`}\`. Node ${m.node}, ${m.cpus} × ${m.cpuModel}, ${m.memoryMiB} MiB, load average at the end ${(m.loadAverageAtEnd as number[]).join(' ')}.`,
     `Every figure is the median of its rounds; ratios are ours / baseline for rates and baseline / ours for times (1 = as fast as the baseline).`,
     '',
+    `Sections run: ${report.settings.sections.join(', ')}.`,
     `Sizes: ${Object.entries(report.settings.sizes)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}.`,
