@@ -73,6 +73,19 @@ export interface AppConfig {
    */
   devStack: { postgresPort: number; temporalPort: number; temporalUiPort: number };
   logLevel: string;
+  /**
+   * Worker tuning the benchmark runs with (and prints beside its results): workflow cache size, task
+   * slots, pollers, V8 context reuse, and the SQLite pragmas of the dev server it starts.
+   */
+  bench: {
+    maxCachedWorkflows: number;
+    workflowTaskSlots: number;
+    activityTaskSlots: number;
+    workflowTaskPollers: number;
+    activityTaskPollers: number;
+    reuseV8Context: boolean;
+    devServerPragmas: string[];
+  };
 }
 
 export class ConfigError extends Error {}
@@ -91,6 +104,13 @@ function int(env: Env, name: string, fallback: number, min = 0): number {
     throw new ConfigError(`${name} must be a whole number >= ${min}, got "${raw}"`);
   }
   return Number(raw);
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (raw !== 'true' && raw !== 'false') throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+  return raw === 'true';
 }
 
 function url(env: Env, name: string, fallback: string): string {
@@ -255,6 +275,18 @@ export function loadConfig(env: Env = process.env): AppConfig {
       temporalUiPort: int(env, 'DEV_TEMPORAL_UI_PORT', 8233),
     },
     logLevel,
+    bench: {
+      maxCachedWorkflows: int(env, 'BENCH_MAX_CACHED_WORKFLOWS', 1_000, 0),
+      workflowTaskSlots: int(env, 'BENCH_WORKFLOW_TASK_SLOTS', 40, 2),
+      activityTaskSlots: int(env, 'BENCH_ACTIVITY_TASK_SLOTS', 100, 1),
+      workflowTaskPollers: int(env, 'BENCH_WORKFLOW_TASK_POLLERS', 4, 2),
+      activityTaskPollers: int(env, 'BENCH_ACTIVITY_TASK_POLLERS', 4, 1),
+      reuseV8Context: bool(env, 'BENCH_REUSE_V8_CONTEXT', true),
+      devServerPragmas: str(env, 'BENCH_DEV_SERVER_PRAGMAS', 'journal_mode=WAL,synchronous=NORMAL')
+        .split(',')
+        .map((p) => p.trim())
+        .filter((p) => p !== ''),
+    },
   };
 }
 
