@@ -49,7 +49,7 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Postgres and Temporal are reachable
+         * Postgres and Temporal are reachable (503 with Retry-After when not)
          * @description Public.
          */
         get: operations["getReadiness"];
@@ -414,7 +414,7 @@ export interface paths {
         };
         /**
          * Remittances (one per 835 payment), newest first, with posted and unmatched claim counts
-         * @description Roles: biller, supervisor, admin. Remittances whose payee matched no practice are listed to admins only. Ranges are inclusive and must not be inverted: `receivedFrom` <= `receivedTo` (else 400).
+         * @description Roles: biller, supervisor, admin, operator. Remittances whose payee matched no practice are listed to admins only. Ranges are inclusive and must not be inverted: `receivedFrom` <= `receivedTo` (else 400).
          */
         get: operations["listRemittances"];
         put?: never;
@@ -438,7 +438,7 @@ export interface paths {
         };
         /**
          * The unmatched queue: claim loops of remittances that matched no claim, oldest first
-         * @description Roles: biller, supervisor, admin. Loops whose payee matched no practice are listed to admins only.
+         * @description Roles: biller, supervisor, admin, operator. Loops whose payee matched no practice are listed to admins only.
          */
         get: operations["listUnmatchedRemittanceLoops"];
         put?: never;
@@ -460,7 +460,7 @@ export interface paths {
         put?: never;
         /**
          * Post an unmatched claim loop to the chosen claim and tell the claim
-         * @description Roles: supervisor, admin. The posting and the MATCHED mark commit together; the claim is signalled afterwards (`signalled: false` means Temporal was unreachable: re-uploading the ERA re-signals it). 409 when the loop is already matched or its posting key was already posted; 422 when the claim belongs to another practice than the remittance.
+         * @description Roles: supervisor, admin, operator. The posting and the MATCHED mark commit together; the claim is signalled afterwards (`signalled: false` means Temporal was unreachable: re-uploading the ERA re-signals it). 409 when the loop is already matched or its posting key was already posted; 422 when the claim belongs to another practice than the remittance.
          */
         post: operations["matchUnmatchedRemittanceLoop"];
         delete?: never;
@@ -483,7 +483,7 @@ export interface paths {
         get: operations["getPayerRules"];
         /**
          * Add a rule version with its effective date; running claims of the payer reload their rules
-         * @description Roles: supervisor, admin. A supervisor may add an override for one of its practices; an admin also the payer default (practiceId null). 422 names the rule field that fails validation; 409 when a version with that scope and effective date exists (versions are never replaced). A Temporal workflow rolls the version out: at once when it is in force, on its effective date when it is future-dated.
+         * @description Roles: supervisor, admin, operator. A supervisor or admin may add an override for one of its practices; only the installation operator changes the payer default (practiceId null). 422 names the rule field that fails validation; 409 when a version with that scope and effective date exists (versions are never replaced). A Temporal workflow rolls the version out: at once when it is in force, on its effective date when it is future-dated.
          */
         put: operations["addPayerRuleVersion"];
         post?: never;
@@ -558,7 +558,7 @@ export interface paths {
         put?: never;
         /**
          * Issue an API key for a user of the admin’s practices (the key is in this answer only)
-         * @description Roles: admin. A practice the admin does not hold answers 403.
+         * @description Roles: admin. A practice the admin does not hold answers 403, and so does the `operator` role: the installation’s operator is not a practice’s to hand out.
          */
         post: operations["issueApiKey"];
         delete?: never;
@@ -693,6 +693,126 @@ export interface paths {
          * @description Roles: biller, supervisor, admin. Newest first, within the caller’s practices (a practiceId it does not hold answers 403).
          */
         post: operations["searchClaims"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/codec/decode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Decrypt payloads for the Temporal UI (supervisors and admins of the workflow’s practice)
+         * @description Roles: biller, supervisor, admin. Every sealed payload must name a workflow of one of the caller’s practices; otherwise 403 and nothing is decrypted. Each request is written to the codec access log, granted or refused.
+         */
+        post: operations["codecDecode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/codec/encode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Encrypt payloads the Temporal UI sends (a signal typed in the UI) with the active key
+         * @description Roles: supervisor, admin.
+         */
+        post: operations["codecEncode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/codec/access-log": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who decoded which workflow’s payloads, and when (newest first)
+         * @description Roles: admin.
+         */
+        get: operations["listCodecAccess"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notifications/failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Webhook deliveries that failed and wait for the redelivery job, newest first
+         * @description Roles: admin.
+         */
+        get: operations["listFailedNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notifications/{id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a failed webhook again now (same webhook-id, so receivers de-duplicate)
+         * @description Roles: admin. A notification that is not FAILED, or of another practice, answers 404.
+         */
+        post: operations["redeliverNotification"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/audit/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Verify the claim_events hash chain of a claim, a practice or every practice of the key
+         * @description Roles: admin, operator. A claim or practice the key does not hold answers 404 or 403.
+         */
+        get: operations["verifyAuditTrail"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1183,6 +1303,27 @@ export interface operations {
                     };
                 };
             };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     createClaim: {
@@ -1628,6 +1769,27 @@ export interface operations {
                     };
                 };
             };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     submitClaimBatch: {
@@ -1922,6 +2084,27 @@ export interface operations {
                     };
                 };
             };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     getClaim: {
@@ -2165,6 +2348,27 @@ export interface operations {
                     };
                 };
             };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     listClaimEvents: {
@@ -2314,6 +2518,27 @@ export interface operations {
             };
             /** @description an unexpected error (the answer names the request id, never internals) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2791,6 +3016,8 @@ export interface operations {
                     grounds: string;
                     /** @default [] */
                     attachments: string[];
+                    /** @description uploaded attachments (POST /claims/{id}/attachments) to merge into the appeal packet sent to the payer */
+                    attachmentIds?: string[];
                 };
             };
         };
@@ -6836,6 +7063,27 @@ export interface operations {
                     };
                 };
             };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     getWorklist: {
@@ -7073,6 +7321,27 @@ export interface operations {
                     };
                 };
             };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     listStuckClaims: {
@@ -7280,6 +7549,27 @@ export interface operations {
                     };
                 };
             };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     listRemittances: {
@@ -7344,6 +7634,17 @@ export interface operations {
                             paymentDate: string;
                             /** Format: date-time */
                             receivedAt: string;
+                            /** @description noise the 835 carried, accepted (docs/835-tolerance.md) */
+                            warnings: {
+                                /** @description 1-based position of the first segment concerned */
+                                segmentPosition: number;
+                                segmentId: string;
+                                element?: number;
+                                /** @description e.g. noise.line_breaks, bpr.payment_date_fallback */
+                                rule: string;
+                                message: string;
+                                occurrences: number;
+                            }[];
                             postedClaims: number;
                             unmatchedClaims: number;
                         }[];
@@ -7477,6 +7778,27 @@ export interface operations {
                     };
                 };
             };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     uploadRemittance: {
@@ -7565,6 +7887,17 @@ export interface operations {
                         duplicateFile: boolean;
                         transactions: number;
                         claims: number;
+                        /** @description noise the parser accepted, stored with the remittances */
+                        warnings: {
+                            /** @description 1-based position of the first segment concerned */
+                            segmentPosition: number;
+                            segmentId: string;
+                            element?: number;
+                            /** @description e.g. noise.line_breaks, bpr.payment_date_fallback */
+                            rule: string;
+                            message: string;
+                            occurrences: number;
+                        }[];
                         posted: number;
                         alreadyPosted: number;
                         unmatched: number;
@@ -7585,6 +7918,7 @@ export interface operations {
                      *       "duplicateFile": false,
                      *       "transactions": 1,
                      *       "claims": 1,
+                     *       "warnings": [],
                      *       "posted": 1,
                      *       "alreadyPosted": 0,
                      *       "unmatched": 0,
@@ -7598,6 +7932,17 @@ export interface operations {
                         duplicateFile: boolean;
                         transactions: number;
                         claims: number;
+                        /** @description noise the parser accepted, stored with the remittances */
+                        warnings: {
+                            /** @description 1-based position of the first segment concerned */
+                            segmentPosition: number;
+                            segmentId: string;
+                            element?: number;
+                            /** @description e.g. noise.line_breaks, bpr.payment_date_fallback */
+                            rule: string;
+                            message: string;
+                            occurrences: number;
+                        }[];
                         posted: number;
                         alreadyPosted: number;
                         unmatched: number;
@@ -7618,6 +7963,16 @@ export interface operations {
                         duplicateFile: boolean;
                         transactions: number;
                         claims: number;
+                        warnings: {
+                            /** @description 1-based position of the first segment concerned */
+                            segmentPosition: number;
+                            segmentId: string;
+                            element?: number;
+                            /** @description e.g. noise.line_breaks, bpr.payment_date_fallback */
+                            rule: string;
+                            message: string;
+                            occurrences: number;
+                        }[];
                         /** @description the posting workflow, still running */
                         workflowId: string;
                         temporalUiUrl: string;
@@ -7834,6 +8189,27 @@ export interface operations {
                     };
                 };
             };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     listUnmatchedRemittanceLoops: {
@@ -7994,6 +8370,27 @@ export interface operations {
             };
             /** @description an unexpected error (the answer names the request id, never internals) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -8327,6 +8724,27 @@ export interface operations {
                     };
                 };
             };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     getPayerRules: {
@@ -8364,6 +8782,23 @@ export interface operations {
                                 finalNoticeDays: number;
                                 collectionsAfterDays: number;
                                 receiptPresumptionDays: number;
+                                /** @description how appealWindowDays count (docs/deadline-rules.md) */
+                                appealWindow?: {
+                                    /** @description what appeal windows count from: the remittance/EOB date, or its presumed receipt */
+                                    from: "remittance" | "receipt";
+                                    receiptPresumptionDays: number;
+                                    unit: "days" | "businessDays" | "months" | "years";
+                                };
+                                /** @description timely filing limit after the date of service; wins over timelyFilingDays */
+                                timelyFiling?: {
+                                    length: number;
+                                    unit: "days" | "businessDays" | "months" | "years";
+                                };
+                                /** @description Medicare: corrections after the initial determination are reopenings within it */
+                                reopeningWindow?: {
+                                    length: number;
+                                    unit: "days" | "businessDays" | "months" | "years";
+                                };
                             };
                         }[];
                         versions: {
@@ -8383,6 +8818,23 @@ export interface operations {
                                 finalNoticeDays: number;
                                 collectionsAfterDays: number;
                                 receiptPresumptionDays: number;
+                                /** @description how appealWindowDays count (docs/deadline-rules.md) */
+                                appealWindow?: {
+                                    /** @description what appeal windows count from: the remittance/EOB date, or its presumed receipt */
+                                    from: "remittance" | "receipt";
+                                    receiptPresumptionDays: number;
+                                    unit: "days" | "businessDays" | "months" | "years";
+                                };
+                                /** @description timely filing limit after the date of service; wins over timelyFilingDays */
+                                timelyFiling?: {
+                                    length: number;
+                                    unit: "days" | "businessDays" | "months" | "years";
+                                };
+                                /** @description Medicare: corrections after the initial determination are reopenings within it */
+                                reopeningWindow?: {
+                                    length: number;
+                                    unit: "days" | "businessDays" | "months" | "years";
+                                };
                             };
                             createdBy: string;
                             /** Format: date-time */
@@ -8409,6 +8861,23 @@ export interface operations {
                                 finalNoticeDays: number;
                                 collectionsAfterDays: number;
                                 receiptPresumptionDays: number;
+                                /** @description how appealWindowDays count (docs/deadline-rules.md) */
+                                appealWindow?: {
+                                    /** @description what appeal windows count from: the remittance/EOB date, or its presumed receipt */
+                                    from: "remittance" | "receipt";
+                                    receiptPresumptionDays: number;
+                                    unit: "days" | "businessDays" | "months" | "years";
+                                };
+                                /** @description timely filing limit after the date of service; wins over timelyFilingDays */
+                                timelyFiling?: {
+                                    length: number;
+                                    unit: "days" | "businessDays" | "months" | "years";
+                                };
+                                /** @description Medicare: corrections after the initial determination are reopenings within it */
+                                reopeningWindow?: {
+                                    length: number;
+                                    unit: "days" | "businessDays" | "months" | "years";
+                                };
                             };
                             signalledClaims: number;
                             /** Format: date-time */
@@ -8543,6 +9012,27 @@ export interface operations {
                     };
                 };
             };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     addPayerRuleVersion: {
@@ -8575,6 +9065,23 @@ export interface operations {
                         finalNoticeDays: number;
                         collectionsAfterDays: number;
                         receiptPresumptionDays: number;
+                        /** @description how appealWindowDays count (docs/deadline-rules.md) */
+                        appealWindow?: {
+                            /** @description what appeal windows count from: the remittance/EOB date, or its presumed receipt */
+                            from: "remittance" | "receipt";
+                            receiptPresumptionDays: number;
+                            unit: "days" | "businessDays" | "months" | "years";
+                        };
+                        /** @description timely filing limit after the date of service; wins over timelyFilingDays */
+                        timelyFiling?: {
+                            length: number;
+                            unit: "days" | "businessDays" | "months" | "years";
+                        };
+                        /** @description Medicare: corrections after the initial determination are reopenings within it */
+                        reopeningWindow?: {
+                            length: number;
+                            unit: "days" | "businessDays" | "months" | "years";
+                        };
                     };
                 };
             };
@@ -8604,6 +9111,23 @@ export interface operations {
                                 finalNoticeDays: number;
                                 collectionsAfterDays: number;
                                 receiptPresumptionDays: number;
+                                /** @description how appealWindowDays count (docs/deadline-rules.md) */
+                                appealWindow?: {
+                                    /** @description what appeal windows count from: the remittance/EOB date, or its presumed receipt */
+                                    from: "remittance" | "receipt";
+                                    receiptPresumptionDays: number;
+                                    unit: "days" | "businessDays" | "months" | "years";
+                                };
+                                /** @description timely filing limit after the date of service; wins over timelyFilingDays */
+                                timelyFiling?: {
+                                    length: number;
+                                    unit: "days" | "businessDays" | "months" | "years";
+                                };
+                                /** @description Medicare: corrections after the initial determination are reopenings within it */
+                                reopeningWindow?: {
+                                    length: number;
+                                    unit: "days" | "businessDays" | "months" | "years";
+                                };
                             };
                             createdBy: string;
                             /** Format: date-time */
@@ -8807,6 +9331,27 @@ export interface operations {
             };
             /** @description an unexpected error (the answer names the request id, never internals) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -9088,6 +9633,27 @@ export interface operations {
                     };
                 };
             };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     exportPracticeData: {
@@ -9244,6 +9810,27 @@ export interface operations {
                     };
                 };
             };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     listApiKeys: {
@@ -9269,7 +9856,7 @@ export interface operations {
                             id: string;
                             userId: string;
                             /** @enum {unknown} */
-                            role: "biller" | "supervisor" | "admin" | "integration";
+                            role: "biller" | "supervisor" | "admin" | "integration" | "operator";
                             practiceIds: string[];
                             /** Format: date-time */
                             createdAt: string;
@@ -9404,6 +9991,27 @@ export interface operations {
                     };
                 };
             };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     issueApiKey: {
@@ -9422,7 +10030,7 @@ export interface operations {
                     /** @description who uses the key (recorded as the actor of every decision) */
                     userId: string;
                     /** @enum {unknown} */
-                    role: "biller" | "supervisor" | "admin" | "integration";
+                    role: "biller" | "supervisor" | "admin" | "integration" | "operator";
                     practiceIds: string[];
                 };
             };
@@ -9439,7 +10047,7 @@ export interface operations {
                         id: string;
                         userId: string;
                         /** @enum {unknown} */
-                        role: "biller" | "supervisor" | "admin" | "integration";
+                        role: "biller" | "supervisor" | "admin" | "integration" | "operator";
                         practiceIds: string[];
                         /** Format: date-time */
                         createdAt: string;
@@ -9658,6 +10266,27 @@ export interface operations {
                     };
                 };
             };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     revokeApiKey: {
@@ -9682,7 +10311,7 @@ export interface operations {
                         id: string;
                         userId: string;
                         /** @enum {unknown} */
-                        role: "biller" | "supervisor" | "admin" | "integration";
+                        role: "biller" | "supervisor" | "admin" | "integration" | "operator";
                         practiceIds: string[];
                         /** Format: date-time */
                         createdAt: string;
@@ -9839,6 +10468,27 @@ export interface operations {
             };
             /** @description an unexpected error (the answer names the request id, never internals) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -10582,6 +11232,27 @@ export interface operations {
                     };
                 };
             };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     createUser: {
@@ -10844,6 +11515,27 @@ export interface operations {
                     };
                 };
             };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
         };
     };
     disableUser: {
@@ -11026,6 +11718,27 @@ export interface operations {
             };
             /** @description an unexpected error (the answer names the request id, never internals) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -11267,6 +11980,1252 @@ export interface operations {
             };
             /** @description an unexpected error (the answer names the request id, never internals) */
             500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    codecDecode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    payloads: {
+                        metadata?: {
+                            [key: string]: string;
+                        };
+                        /** @description base64 bytes */
+                        data?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        payloads: {
+                            metadata?: {
+                                [key: string]: string;
+                            };
+                            /** @description base64 bytes */
+                            data?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body is larger than the API’s body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body’s content type is not one this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    codecEncode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    payloads: {
+                        metadata?: {
+                            [key: string]: string;
+                        };
+                        /** @description base64 bytes */
+                        data?: string;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        payloads: {
+                            metadata?: {
+                                [key: string]: string;
+                            };
+                            /** @description base64 bytes */
+                            data?: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body is larger than the API’s body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body’s content type is not one this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    listCodecAccess: {
+        parameters: {
+            query?: {
+                /** @description only this practice (one of the key’s) */
+                practiceId?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            id: string;
+                            /** Format: date-time */
+                            at: string;
+                            userId: string;
+                            role: string;
+                            practiceId: string | null;
+                            workflowId: string;
+                            payloadCount: number;
+                            allowed: boolean;
+                            requestId: string | null;
+                        }[];
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    listFailedNotifications: {
+        parameters: {
+            query?: {
+                /** @description only this practice (one of the key’s) */
+                practiceId?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            practiceId: string;
+                            claimId: string | null;
+                            channel: string;
+                            kind: string;
+                            attempts: number;
+                            lastError: string | null;
+                            lastAttemptAt: string | null;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    redeliverNotification: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        accepted: true;
+                        workflowId: string;
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body is larger than the API’s body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body’s content type is not one this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    verifyAuditTrail: {
+        parameters: {
+            query?: {
+                claimId?: string;
+                /** @description verify this practice’s claims (one of the key’s) */
+                practiceId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        intact: boolean;
+                        /** @description what was verified */
+                        scope: string;
+                        /** @description the first broken link of each broken claim */
+                        broken: {
+                            /** Format: uuid */
+                            claimId: string;
+                            practiceId: string;
+                            eventId: string;
+                            problem: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
                 headers: {
                     [name: string]: unknown;
                 };
