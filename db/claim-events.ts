@@ -5,7 +5,6 @@
  * through it, keyed by `event_key` so a retried activity writes an event once.
  */
 import { type Kysely, sql, type Transaction } from 'kysely';
-import type { ClaimStatus } from '../domain/claim-status.js';
 import type { Db } from './pool.js';
 import type { ClaimEventRecord } from './records.js';
 import type { Database } from './schema.js';
@@ -13,20 +12,8 @@ import { claimPriority, isWorklistClaim } from './sql-fragments.js';
 
 type DbOrTrx = Kysely<Database> | Transaction<Database>;
 
-/** One audit row; `data` is stored as JSON. */
-export interface ClaimEventRow {
-  eventKey: string;
-  claimUuid: string;
-  practiceId: string;
-  at: string;
-  actor: string;
-  kind: string;
-  fromStatus: ClaimStatus | null;
-  toStatus: ClaimStatus | null;
-  reason?: string;
-  data?: Record<string, unknown>;
-  requestId?: string;
-}
+/** One audit row (an event without the claims-row projection it is written with); `data` is stored as JSON. */
+export type ClaimEventRow = Omit<ClaimEventRecord, 'projection'>;
 
 /**
  * Appends one audit event, once per event key; true when this call wrote it. The row joins its claim's

@@ -13,7 +13,6 @@ import {
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import type { Static, TSchema } from 'typebox';
 import { getClaimByUuid } from '../../db/claims.js';
-import { correctionError } from '../../domain/corrections.js';
 import { FailureType } from '../../domain/failures.js';
 import * as m from '../../workflows/messages.js';
 import { claimForPrincipal } from '../plugins/auth.js';

@@ -186,7 +186,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addUniqueConstraint('provider_adjustments_uq', ['remittance_id', 'seq'])
     .execute();
 
-  // The posting key of DOMAIN.md: (payer, TRN02, CLP01, CLP07), plus whether the loop is a reversal so
+  // The posting key of docs/x12-835.md: (payer, TRN02, CLP01, CLP07), plus whether the loop is a reversal so
   // that a reversal and its repost under the same trace number are two postings, each exactly once.
   await db.schema
     .createTable('claim_payments')

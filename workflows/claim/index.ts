@@ -6,7 +6,6 @@
  */
 import type { UpdateDefinition } from '@temporalio/common';
 import * as wf from '@temporalio/workflow';
-import type { ClaimResumeRow } from '../../activities/types.js';
 import { isTerminal } from '../../domain/claim-status.js';
 import type { RemittanceSummary } from '../../domain/remittance.js';
 import * as m from '../messages.js';
