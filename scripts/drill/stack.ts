@@ -5,6 +5,7 @@
  * the worker and the API, talking HTTP and gRPC on 127.0.0.1 only. The drill itself keeps a small
  * Postgres pool and a Temporal client to check invariants from the outside.
  */
+
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { migrateToLatest } from '../../db/migrate.js';
 import { createDb, type Db } from '../../db/pool.js';
 import { DEMO_KEYS, seedDemoKeys, seedReferenceData } from '../../db/seed.js';
 import { freePort } from '../../test/support/ports.js';
+import { devPayloadKeyEnv } from '../infra/dev-keys.js';
 import { type RunningPostgres, startEmbeddedPostgres } from '../infra/postgres.js';
 import { type RunningTemporal, startDevServer } from '../infra/temporal.js';
 import { findTemporalCli } from '../infra/tools.js';
@@ -99,6 +101,8 @@ export class DrillStack {
     const logDir = join(this.dir, 'logs');
     mkdirSync(logDir, { recursive: true });
     const common = {
+      // Payloads are encrypted: each drill's stack seals them with its own development key.
+      ...devPayloadKeyEnv({ payloadKeys: undefined }, this.dir, () => {}),
       DATABASE_URL: this.dbUrl,
       TEMPORAL_ADDRESS: this.temporalAddress,
       TEMPORAL_TASK_QUEUE: this.taskQueue,

@@ -4,6 +4,7 @@
  * search attributes registered). Time-skipping tests start their own Java test server per file.
  * Set TEST_DATABASE_URL / TEST_TEMPORAL_ADDRESS to use servers you run yourself.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +33,12 @@ const quietLogger = new DefaultLogger('WARN');
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const cleanups: (() => Promise<void>)[] = [];
+  // The worker and API refuse to start without a payload key (payloads are encrypted): the processes
+  // the suite spawns (e2e, console, drills' short runs) inherit this run's own throwaway key.
+  if (!process.env.TEMPORAL_PAYLOAD_KEYS && !process.env.TEMPORAL_PAYLOAD_KEYS_FILE) {
+    process.env.TEMPORAL_PAYLOAD_KEYS = `test-1:${randomBytes(32).toString('base64')}`;
+    process.env.TEMPORAL_PAYLOAD_ACTIVE_KEY = 'test-1';
+  }
   let pgAdminUrl = process.env.TEST_DATABASE_URL;
   if (!pgAdminUrl) {
     const dir = mkdtempSync(join(tmpdir(), 'denial-desk-pg-'));
