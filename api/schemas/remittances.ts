@@ -185,6 +185,7 @@ export const REMITTANCE_PAGE_EXAMPLE = {
       paymentMethod: 'CHK',
       paymentDate: '2026-11-20',
       receivedAt: '2026-11-20T09:31:02.000Z',
+      warnings: [],
       postedClaims: 1,
       unmatchedClaims: 0,
     },

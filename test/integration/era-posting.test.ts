@@ -31,8 +31,9 @@ async function simClaim(pcn: string) {
 function eraFor(
   pcn: string,
   chargeCents: number,
-  opts: { trace: string; paid: number; icn?: string; control?: string },
+  opts: { trace: string; paid: number; icn?: string; control?: string; reversal?: boolean },
 ): string {
+  const sign = opts.reversal ? -1 : 1;
   const r: Remittance835 = {
     interchangeControlNumber: opts.control ?? '000000101',
     groupControlNumber: '101',
@@ -40,7 +41,7 @@ function eraFor(
     senderId: 'ACMEHEALTH',
     receiverId: 'DENIALDESK',
     handlingCode: 'I',
-    paymentCents: opts.paid,
+    paymentCents: opts.reversal ? 0 : opts.paid,
     creditDebit: 'C',
     paymentMethod: 'ACH',
     paymentDate: new Date().toISOString().slice(0, 10),
@@ -51,12 +52,12 @@ function eraFor(
     claims: [
       {
         patientControlNumber: pcn,
-        statusCode: '1',
-        chargeCents,
-        paidCents: opts.paid,
+        statusCode: opts.reversal ? '22' : '1',
+        chargeCents: sign * chargeCents,
+        paidCents: sign * opts.paid,
         patientResponsibilityCents: 0,
         payerClaimNumber: opts.icn ?? `ICN-${pcn}`,
-        adjustments: [{ group: 'CO', reason: '45', amountCents: chargeCents - opts.paid }],
+        adjustments: [{ group: 'CO', reason: '45', amountCents: sign * (chargeCents - opts.paid) }],
         remarkCodes: [],
         refs: {},
         dates: {},
@@ -65,7 +66,17 @@ function eraFor(
         serviceLines: [],
       },
     ],
-    providerAdjustments: [],
+    providerAdjustments: opts.reversal
+      ? [
+          {
+            providerId: '1234567893',
+            fiscalPeriodDate: `${new Date().getUTCFullYear()}-12-31`,
+            reason: 'FB',
+            reference: opts.icn,
+            amountCents: -opts.paid,
+          },
+        ]
+      : [],
   };
   return build835([r]);
 }
@@ -290,15 +301,15 @@ describe('ERA posting', () => {
     );
     const firstRunId = (await handle.describe()).runId;
 
+    // A reversal-only file nets to a negative amount, which payers send as BPR02 0 with the balance
+    // carried forward in PLB (FB), never as a negative BPR02 (refused: docs/835-tolerance.md).
     const reversal = eraFor(body.claimId, 20_000, {
       trace: 'EFT-R2',
       paid: 15_000,
       icn: 'ICN-A',
       control: '000000303',
-    })
-      .replace(`CLP*${body.claimId}*1*200*150`, `CLP*${body.claimId}*22*-200*-150`)
-      .replace('CAS*CO*45*50', 'CAS*CO*45*-50')
-      .replace('BPR*I*150*C', 'BPR*I*-150*C');
+      reversal: true,
+    });
     const rev = await upload(reversal);
     expect(rev.statusCode).toBe(201);
     const reopened = await eventually(async () => {
