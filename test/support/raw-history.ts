@@ -76,3 +76,20 @@ export function findSecrets(h: RawHistory, needles: string[]): string[] {
   }
   return found;
 }
+
+/**
+ * A `patched()` marker's payload: the SDK itself writes it, in plain JSON, with only the patch id (a
+ * name of our code, never claim data) and its deprecation flag. It is not ours to seal; anything else
+ * in that place would still count as a leak.
+ */
+export function isPatchMarker(p: RawPayload): boolean {
+  if (!p.path.includes('markerRecordedEventAttributes.details.patch-data')) return false;
+  const body = p.text.split('\n')[0] ?? '';
+  try {
+    const v = JSON.parse(body) as Record<string, unknown>;
+    const keys = Object.keys(v).sort().join(',');
+    return (keys === 'id' || keys === 'deprecated,id') && /^[a-z0-9-]+$/.test(String(v.id));
+  } catch {
+    return false;
+  }
+}
