@@ -33,12 +33,20 @@ export async function historyShape(client: Client, workflowId: string): Promise<
   return shape;
 }
 
-/** Start and close times (ms) of a closed workflow, from the server. */
+/**
+ * Start and close times (ms) of a workflow, from the server. The claims row turns terminal in the
+ * run's last activity, a moment before the run itself closes, so a run still open is waited for (30 s
+ * at most) rather than taken as a failure.
+ */
 export async function startToClose(
   client: Client,
   workflowId: string,
 ): Promise<{ start: number; close: number }> {
-  const d = await client.workflow.getHandle(workflowId).describe();
-  if (!d.closeTime) throw new Error(`workflow ${workflowId} has not closed`);
-  return { start: d.startTime.getTime(), close: d.closeTime.getTime() };
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const d = await client.workflow.getHandle(workflowId).describe();
+    if (d.closeTime) return { start: d.startTime.getTime(), close: d.closeTime.getTime() };
+    if (Date.now() > deadline) throw new Error(`workflow ${workflowId} has not closed`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
 }

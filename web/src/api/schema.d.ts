@@ -7611,6 +7611,7 @@ export interface operations {
                      *           "paymentMethod": "CHK",
                      *           "paymentDate": "2026-11-20",
                      *           "receivedAt": "2026-11-20T09:31:02.000Z",
+                     *           "warnings": [],
                      *           "postedClaims": 1,
                      *           "unmatchedClaims": 0
                      *         }
