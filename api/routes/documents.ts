@@ -8,6 +8,7 @@
  * download carries its SHA-256 (`x-content-sha256`) and the same file uploaded twice is one attachment.
  * Every upload and download is on the claim's timeline.
  */
+import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { getAttachment, insertAttachment, listAttachments } from '../../db/attachments.js';
 import { DocumentDataMissing, loadAppealPacketData } from '../../db/document-data.js';
@@ -100,6 +101,21 @@ function documentJson(d: Awaited<ReturnType<typeof listDocuments>>[number]) {
     sentAt: d.sentAt,
     deliveryReference: d.deliveryReference,
   };
+}
+
+/** Answers with a stored file: its type, size and SHA-256 (so a client can check what it received). */
+function sendStoredFile(
+  reply: FastifyReply,
+  file: { mediaType: string; sizeBytes: number; sha256: string },
+  fileName: string,
+  stream: NodeJS.ReadableStream,
+) {
+  return reply
+    .type(file.mediaType)
+    .header('content-length', String(file.sizeBytes))
+    .header('x-content-sha256', file.sha256)
+    .header('content-disposition', `attachment; filename="${fileName}"`)
+    .send(stream);
 }
 
 export function documentRoutes(deps: AppDeps & { documents: DocumentDeps }) {
@@ -251,15 +267,8 @@ export function documentRoutes(deps: AppDeps & { documents: DocumentDeps }) {
           data: { attachmentId: a.id, sha256: a.sha256 },
           requestId: req.id,
         });
-        return reply
-          .type(a.mediaType)
-          .header('content-length', String(a.sizeBytes))
-          .header('x-content-sha256', a.sha256)
-          .header(
-            'content-disposition',
-            `attachment; filename="attachment-${a.id}.${extensionOf(a.mediaType as Parameters<typeof extensionOf>[0])}"`,
-          )
-          .send(stream);
+        const ext = extensionOf(a.mediaType as Parameters<typeof extensionOf>[0]);
+        return sendStoredFile(reply, a, `attachment-${a.id}.${ext}`, stream);
       },
     );
 
@@ -305,12 +314,7 @@ export function documentRoutes(deps: AppDeps & { documents: DocumentDeps }) {
           data: { documentId: d.id, sha256: d.sha256 },
           requestId: req.id,
         });
-        return reply
-          .type(d.mediaType)
-          .header('content-length', String(d.sizeBytes))
-          .header('x-content-sha256', d.sha256)
-          .header('content-disposition', `attachment; filename="${d.kind.toLowerCase()}-${d.id}.pdf"`)
-          .send(stream);
+        return sendStoredFile(reply, d, `${d.kind.toLowerCase()}-${d.id}.pdf`, stream);
       },
     );
 
