@@ -204,6 +204,7 @@ function cannonFigures(name: string, rounds: { ours: CannonRound; bare: CannonRo
       rounds: rounds.map((r) => r.ours.p99Ms),
       baselineRounds: rounds.map((r) => r.bare.p99Ms),
       higherIsBetter: false,
+      resolution: 1,
       ...(p99Max ? { target: { kind: 'below' as const, max: p99Max, unit: 'ms' } } : {}),
     }),
   ];

@@ -47,13 +47,26 @@ export function figure(input: {
   higherIsBetter?: boolean;
   target?: Target;
   note?: string;
+  /**
+   * The smallest value the measurement can tell apart (autocannon's latencies are whole milliseconds).
+   * A median below it is taken as the resolution for the ratio, so a 0 ms p99 still compares.
+   */
+  resolution?: number;
 }): Figure {
   const ours = input.rounds.length > 0 ? median(input.rounds) : undefined;
   const baseline =
     input.baselineRounds && input.baselineRounds.length > 0 ? median(input.baselineRounds) : undefined;
   let ratio: number | undefined;
-  if (ours !== undefined && baseline !== undefined && ours > 0 && baseline > 0)
-    ratio = (input.higherIsBetter ?? true) ? ours / baseline : baseline / ours;
+  const floor = input.resolution ?? 0;
+  const oursR = ours === undefined ? undefined : Math.max(ours, floor);
+  const baselineR = baseline === undefined ? undefined : Math.max(baseline, floor);
+  if (oursR !== undefined && baselineR !== undefined && oursR > 0 && baselineR > 0)
+    ratio = (input.higherIsBetter ?? true) ? oursR / baselineR : baselineR / oursR;
+  const belowResolution =
+    floor > 0 && ((ours !== undefined && ours < floor) || (baseline !== undefined && baseline < floor))
+      ? `below the ${floor} ${input.unit} resolution counts as ${floor} ${input.unit} in the ratio`
+      : undefined;
+  const note = [input.note, belowResolution].filter(Boolean).join('; ') || undefined;
   let met: boolean | undefined;
   if (input.target?.kind === 'ratio-at-least' && ratio !== undefined) met = ratio >= input.target.min;
   if (input.target?.kind === 'below' && ours !== undefined) met = ours < input.target.max;
@@ -69,7 +82,7 @@ export function figure(input: {
     ...(met !== undefined ? { met } : {}),
     rounds: input.rounds,
     ...(input.baselineRounds ? { baselineRounds: input.baselineRounds } : {}),
-    ...(input.note ? { note: input.note } : {}),
+    ...(note ? { note } : {}),
   };
 }
 

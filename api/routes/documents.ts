@@ -140,6 +140,7 @@ export function documentRoutes(deps: AppDeps & { documents: DocumentDeps }) {
             200: AttachmentView,
             201: AttachmentView,
             413: problemResponse('over the attachment size limit; nothing stored'),
+            422: problemResponse('the form has no `file` part, or an unexpected part; nothing stored'),
             415: problemResponse(
               'not a PDF, TIFF, PNG or JPEG, or a PDF that cannot be merged; nothing stored',
             ),
@@ -360,7 +361,12 @@ export function documentRoutes(deps: AppDeps & { documents: DocumentDeps }) {
           summary: 'Save a new version of an appeal letter template',
           description:
             'Fields are written `{{claim.claimId}}`; a field the letter language does not know is refused (422) naming it.',
-          response: { 200: TemplateView },
+          response: {
+            200: TemplateView,
+            422: problemResponse(
+              'the template is not valid: an unknown field, or a form for the wrong payer type; `errors` names it',
+            ),
+          },
         },
         config: { roles: ['supervisor', 'admin'] },
       },
@@ -395,6 +401,15 @@ export function documentRoutes(deps: AppDeps & { documents: DocumentDeps }) {
             'Renders `template` (unsaved edits), or the template `templateKey`, or the one chosen for the ' +
             "claim's denial, payer type and `level`. Nothing is stored or sent.",
           produces: ['application/pdf'],
+          response: {
+            200: {
+              description: 'the rendered letter; `x-page-count` says how many pages',
+              content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } },
+            },
+            422: problemResponse(
+              'the template (saved or unsaved) is not valid: an unknown field, or a form for the wrong payer type; `errors` names it',
+            ),
+          },
         },
         config: { roles: readers },
       },
@@ -430,10 +445,14 @@ export function documentRoutes(deps: AppDeps & { documents: DocumentDeps }) {
             own,
           );
           const pdf = await previewAppealLetter(data, template);
-          return reply
-            .type('application/pdf')
-            .header('x-page-count', String(pdf.pageCount))
-            .send(Buffer.from(pdf.bytes));
+          return (
+            reply
+              .type('application/pdf')
+              .header('x-page-count', String(pdf.pageCount))
+              // A Buffer is sent as it is (Fastify serialises only objects); the schema's `string` is the
+              // OpenAPI spelling of binary content, which the type provider cannot see.
+              .send(Buffer.from(pdf.bytes) as unknown as string)
+          );
         } catch (err) {
           rethrow(err);
         }

@@ -6,7 +6,7 @@
 
 import * as wf from '@temporalio/workflow';
 import { ruleFor } from '../../domain/carc.js';
-import { addDays, isoDate } from '../../domain/dates.js';
+import { addDays } from '../../domain/dates.js';
 import { localDateOf } from '../../domain/time-zones.js';
 import { documents, payer, store } from '../activities.js';
 import { appealKey, appealPacketDeliveryKey } from '../ids.js';
