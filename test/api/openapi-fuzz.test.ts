@@ -153,10 +153,16 @@ function steerScalar(name: string) {
       : fc.constant(v);
 }
 
+/**
+ * One path parameter as a segment. A value of only dots ("." or "..") is a dot segment that every URL
+ * parser removes before sending (RFC 3986 5.2.4), so it would reach another route; its dots are encoded.
+ */
+function pathSegment(value: string): string {
+  return /^\.+$/.test(value) ? value.replace(/\./g, '%2E') : encodeURIComponent(value);
+}
+
 function urlOf(op: Operation, req: FuzzRequest): string {
-  const path = op.path.replace(/\{(\w+)\}/g, (_, name: string) =>
-    encodeURIComponent(req.pathParams[name] ?? ''),
-  );
+  const path = op.path.replace(/\{(\w+)\}/g, (_, name: string) => pathSegment(req.pathParams[name] ?? ''));
   const search = new URLSearchParams();
   for (const [k, v] of Object.entries(req.query)) {
     if (v === undefined) continue;
