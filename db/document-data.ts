@@ -308,7 +308,10 @@ export async function loadStatementData(
     .select((eb) => eb.fn.sum<number>('amount_cents').as('paid'))
     .where('claim_id', '=', claim.id)
     .executeTakeFirst();
-  let patientPaidLeft = Number(patientPayments?.paid ?? 0);
+  // The patient-payment ledger, not the claim row's total: the row is the workflow's projection and can
+  // trail a payment just posted, which would show the patient's money as an insurance adjustment.
+  const patientPaidTotal = Number(patientPayments?.paid ?? 0);
+  let patientPaidLeft = patientPaidTotal;
   const dos = claim.date_of_service;
   const perLine: StatementLine[] = lines.map((l) => {
     const own = adjustments.filter((a) => a.line_number === l.line_number);
@@ -341,8 +344,8 @@ export async function loadStatementData(
             chargeCents: claim.total_charge_cents,
             insurancePaidCents: claim.paid_cents,
             insuranceAdjustedCents:
-              claim.total_charge_cents - claim.paid_cents - claim.patient_paid_cents - req.amountDueCents,
-            patientPaidCents: claim.patient_paid_cents,
+              claim.total_charge_cents - claim.paid_cents - patientPaidTotal - req.amountDueCents,
+            patientPaidCents: patientPaidTotal,
             patientOwesCents: req.amountDueCents,
           },
         ];

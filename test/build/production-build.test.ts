@@ -108,7 +108,19 @@ describe('production build', () => {
     const validator = validators.find(({ probe: [cmd = '', ...args] }) => onPath(cmd, args))?.check;
     if (validator) {
       const [cmd = '', ...args] = validator;
-      const res = spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8' });
+      // The MinIO password has no default: an operator must set it, and the validator says so.
+      const unset = spawnSync(cmd, args, {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, MINIO_ROOT_PASSWORD: '' },
+      });
+      expect(unset.status).not.toBe(0);
+      expect(unset.stderr).toContain('MINIO_ROOT_PASSWORD');
+      const res = spawnSync(cmd, args, {
+        cwd: ROOT,
+        encoding: 'utf8',
+        env: { ...process.env, MINIO_ROOT_PASSWORD: 'compose-check-only' },
+      });
       expect(res.status, res.stderr).toBe(0);
     }
     // And the structure, whether or not a validator is installed.
@@ -116,7 +128,17 @@ describe('production build', () => {
       services: Record<string, { command?: string[]; build?: unknown; image?: string; depends_on?: unknown }>;
     };
     expect(Object.keys(doc.services).sort()).toEqual(
-      ['api', 'payer-sim', 'postgres', 'temporal', 'temporal-setup', 'temporal-ui', 'worker'].sort(),
+      [
+        'api',
+        'minio',
+        'minio-setup',
+        'payer-sim',
+        'postgres',
+        'temporal',
+        'temporal-setup',
+        'temporal-ui',
+        'worker',
+      ].sort(),
     );
     for (const svc of SERVICES) {
       const service = doc.services[svc];
@@ -125,5 +147,14 @@ describe('production build', () => {
     }
     expect(doc.services.worker?.depends_on).toHaveProperty('temporal-setup');
     expect(doc.services.api?.depends_on).toHaveProperty('postgres');
+    // Documents go to MinIO: both the worker (packets, statements) and the API (uploads) wait for the
+    // bucket, and read the S3 settings the config loader knows.
+    for (const svc of ['worker', 'api']) expect(doc.services[svc]?.depends_on).toHaveProperty('minio-setup');
+    const appEnv = (parse(readFileSync(file, 'utf8')) as { 'x-app-env': Record<string, string> })[
+      'x-app-env'
+    ];
+    expect(appEnv).toMatchObject({ ATTACHMENT_STORE: 's3', S3_ENDPOINT: 'http://minio:9000' });
+    for (const key of ['S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'])
+      expect(appEnv).toHaveProperty(key);
   });
 });

@@ -10,6 +10,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
+import type { Activities } from '../../activities/index.js';
 import type { ClaimRef } from '../../domain/claim.js';
 import type { RemittanceAdjustment, RemittanceSummary } from '../../domain/remittance.js';
 import type { claimWorkflow } from '../../workflows/claim/index.js';
@@ -71,11 +72,22 @@ export async function registerSearchAttributes(env: TestWorkflowEnvironment): Pr
   await ensureSearchAttributes(env.connection, env.namespace ?? 'default');
 }
 
+export interface RunClaimOptions {
+  dateOfService?: string;
+  chargeCents?: number;
+  historyBudget?: number;
+  recordAs?: string;
+  /** The claim's ids, for a test whose real activities read a claim seeded in Postgres. */
+  claim?: Pick<ClaimRef, 'claimUuid' | 'claimId'>;
+  /** Real activities that replace the fakes of the same name (the fakes still record every call). */
+  activities?: Partial<Activities>;
+}
+
 /** Starts a claim workflow on a fresh task queue with a worker running fake activities. */
 export async function runClaim(
   script: FakeScript,
   body: (h: ClaimHarness) => Promise<void>,
-  opts: { dateOfService?: string; chargeCents?: number; historyBudget?: number; recordAs?: string } = {},
+  opts: RunClaimOptions = {},
 ): Promise<FakeWorld> {
   const env = await createTimeSkippingEnv();
   await registerSearchAttributes(env);
@@ -90,7 +102,7 @@ async function runClaimIn(
   env: TestWorkflowEnvironment,
   script: FakeScript,
   body: (h: ClaimHarness) => Promise<void>,
-  opts: { dateOfService?: string; chargeCents?: number; historyBudget?: number; recordAs?: string },
+  opts: RunClaimOptions,
 ): Promise<FakeWorld> {
   const world = new FakeWorld(script);
   const taskQueue = `tq-${randomUUID()}`;
@@ -98,12 +110,12 @@ async function runClaimIn(
     connection: env.nativeConnection,
     taskQueue,
     workflowBundle: { codePath: inject('workflowBundlePath') },
-    activities: world.activities(),
+    activities: { ...world.activities(), ...opts.activities },
   });
-  const claimId = `C${randomUUID().slice(0, 8)}`;
+  const claimId = opts.claim?.claimId ?? `C${randomUUID().slice(0, 8)}`;
   const now = await env.currentTimeMs();
   const ref: ClaimRef = {
-    claimUuid: randomUUID(),
+    claimUuid: opts.claim?.claimUuid ?? randomUUID(),
     practiceId: 'sunrise-fp',
     claimId,
     patientControlNumber: claimId,
