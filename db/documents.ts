@@ -261,3 +261,60 @@ export async function recordFileEvent(
     requestId: e.requestId,
   });
 }
+
+/** A statement document of a print batch, with what its manifest row needs. */
+export interface BatchStatementRow {
+  sha256: string;
+  claimId: string;
+  statementKey: string;
+  kind: string;
+  amountDueCents: number;
+  dueDate: string | null;
+  sentAt: Date;
+  patientId: string;
+}
+
+/**
+ * The practice's statement PDFs mailed on `date` (UTC day of the statement), in account then cycle order,
+ * so the same day's batch is the same file every time it is asked for.
+ */
+export async function statementsMailedOn(
+  db: DbOrTrx,
+  practiceId: string,
+  date: string,
+): Promise<BatchStatementRow[]> {
+  const from = new Date(`${date}T00:00:00Z`);
+  const to = new Date(from.getTime() + 86_400_000);
+  const rows = await db
+    .selectFrom('documents as d')
+    .innerJoin('patient_statements as s', 's.id', 'd.statement_id')
+    .innerJoin('claims as c', 'c.id', 's.claim_id')
+    .select([
+      'd.sha256',
+      'c.claim_id',
+      'c.patient_id',
+      's.statement_key',
+      's.kind',
+      's.amount_due_cents',
+      's.due_date',
+      's.sent_at',
+    ])
+    .where('d.practice_id', '=', practiceId)
+    .where('d.kind', '=', 'PATIENT_STATEMENT')
+    .where('s.sent_at', '>=', from)
+    .where('s.sent_at', '<', to)
+    .orderBy('c.claim_id')
+    .orderBy('s.sent_at')
+    .orderBy('s.statement_key')
+    .execute();
+  return rows.map((r) => ({
+    sha256: r.sha256,
+    claimId: r.claim_id,
+    statementKey: r.statement_key,
+    kind: r.kind,
+    amountDueCents: Number(r.amount_due_cents),
+    dueDate: r.due_date === null ? null : String(r.due_date).slice(0, 10),
+    sentAt: r.sent_at as Date,
+    patientId: r.patient_id,
+  }));
+}

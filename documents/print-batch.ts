@@ -73,6 +73,17 @@ export function manifestCsv(rows: PrintManifestRow[]): string {
   return `${lines.join('\r\n')}\r\n`;
 }
 
+/** A statement already rendered (a stored PDF) with what its manifest row says. */
+export interface BatchStatement {
+  statementId: string;
+  kind: PatientStatementData['kind'];
+  accountNumber: string;
+  guarantor: PatientStatementData['guarantor'];
+  amountDueCents: Cents;
+  dueDate: string;
+  pdf: Uint8Array;
+}
+
 /** Renders every statement and merges them into one batch, in the order given. */
 export async function renderPrintBatch(
   batchId: string,
@@ -80,13 +91,35 @@ export async function renderPrintBatch(
   options: { createdOn: string; budget?: RenderBudget },
 ): Promise<PrintBatch> {
   const clock = new BudgetClock(options.budget ?? DEFAULT_BUDGET);
-  const rendered = [];
+  const rendered: BatchStatement[] = [];
   for (const s of statements) {
-    rendered.push({ s, pdf: await renderPatientStatement(s) });
+    const pdf = await renderPatientStatement(s);
+    rendered.push({
+      statementId: s.statementId,
+      kind: s.kind,
+      accountNumber: s.patient.accountNumber,
+      guarantor: s.guarantor,
+      amountDueCents: s.amountDueCents,
+      dueDate: s.dueDate,
+      pdf: pdf.bytes,
+    });
     clock.check(`statement ${s.statementId}`);
   }
+  return assemblePrintBatch(batchId, rendered, { ...options, clock });
+}
+
+/**
+ * Merges statements already rendered (the PDFs stored when each was mailed, so a batch prints exactly
+ * what the patient's record holds) into one batch, in the order given.
+ */
+export async function assemblePrintBatch(
+  batchId: string,
+  statements: BatchStatement[],
+  options: { createdOn: string; budget?: RenderBudget; clock?: BudgetClock },
+): Promise<PrintBatch> {
+  const clock = options.clock ?? new BudgetClock(options.budget ?? DEFAULT_BUDGET);
   const merged = await assemble(
-    rendered.map((r) => ({ title: r.s.statementId, pdf: r.pdf.bytes })),
+    statements.map((s) => ({ title: s.statementId, pdf: s.pdf })),
     {
       title: `Print batch ${batchId}`,
       footerLabel: '',
@@ -95,13 +128,13 @@ export async function renderPrintBatch(
       pageNumbers: false,
     },
   );
-  const rows = rendered.map(({ s }, i): PrintManifestRow => {
+  const rows = statements.map((s, i): PrintManifestRow => {
     const placement = merged.placements[i]!;
     return {
       sequence: i + 1,
       statementId: s.statementId,
       kind: s.kind,
-      accountNumber: s.patient.accountNumber,
+      accountNumber: s.accountNumber,
       recipient: s.guarantor.name,
       addressLine1: s.guarantor.address.lines[0] ?? '',
       addressLine2: s.guarantor.address.lines.slice(1).join(' '),

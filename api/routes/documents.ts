@@ -12,13 +12,15 @@ import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { getAttachment, insertAttachment, listAttachments } from '../../db/attachments.js';
 import { DocumentDataMissing, loadAppealPacketData } from '../../db/document-data.js';
+import { getGuarantor } from '../../db/document-settings.js';
 import { currentTemplates, getTemplate, saveTemplateVersion } from '../../db/document-templates.js';
-import { getDocument, listDocuments, recordFileEvent } from '../../db/documents.js';
+import { getDocument, listDocuments, recordFileEvent, statementsMailedOn } from '../../db/documents.js';
 import { previewAppealLetter } from '../../documents/appeal-packet.js';
 import { extensionOf } from '../../documents/attachments/content-type.js';
-import { type AttachmentStore, readPacketAttachments } from '../../documents/attachments/store.js';
+import { type AttachmentStore, readAll, readPacketAttachments } from '../../documents/attachments/store.js';
 import { isDocumentError } from '../../documents/errors.js';
 import { countAttachmentPages } from '../../documents/pdf/pages.js';
+import { assemblePrintBatch } from '../../documents/print-batch.js';
 import {
   type AppealTemplate,
   DEFAULT_APPEAL_TEMPLATES,
@@ -38,6 +40,7 @@ import {
   DocumentView,
   PracticeParams,
   PreviewBody,
+  PrintBatchQuery,
   TemplateBody,
   TemplateParams,
   TemplateView,
@@ -322,6 +325,62 @@ export function documentRoutes(deps: AppDeps & { documents: DocumentDeps }) {
     const checkPractice = (practiceIds: string[] | undefined, practiceId: string) => {
       if (!practiceIds?.includes(practiceId)) throw notFound(`practice ${practiceId}`);
     };
+
+    app.get(
+      '/practices/:practiceId/print-batch',
+      {
+        schema: {
+          params: PracticeParams,
+          querystring: PrintBatchQuery,
+          tags: ['documents'],
+          operationId: 'getStatementPrintBatch',
+          summary: "A day's patient statements for the print vendor: one merged PDF, or its CSV manifest",
+          description:
+            'The statements mailed on `date` (UTC), each exactly as stored when it was mailed, in account order. ' +
+            '`format=pdf` is the merged file (no page numbers across statements); `format=csv` the manifest ' +
+            '(RFC 4180: sequence, statementId, kind, accountNumber, recipient, address, amountDue, dueDate, ' +
+            "firstPage, pageCount). Both carry the batch PDF's SHA-256 in `x-batch-sha256`, so a vendor can " +
+            'check the manifest belongs to the file. A day without statements is 404.',
+          produces: ['application/pdf', 'text/csv'],
+        },
+        config: { roles: readers },
+      },
+      async (req, reply) => {
+        checkPractice(req.principal?.practiceIds, req.params.practiceId);
+        const { date, format = 'pdf' } = req.query;
+        const rows = await statementsMailedOn(deps.db, req.params.practiceId, date);
+        if (rows.length === 0) throw notFound(`statements mailed on ${date}`);
+        const statements = [];
+        for (const r of rows) {
+          const guarantor = await getGuarantor(deps.db, r.patientId);
+          // A stored statement always had a guarantor (it is not rendered without one); one removed
+          // since is printed with the name only, so the vendor's address check flags it.
+          statements.push({
+            statementId: `${r.claimId}-${r.statementKey.replace(/[^A-Za-z0-9]+/g, '')}`,
+            kind: r.kind as 'STATEMENT',
+            accountNumber: r.claimId,
+            guarantor: guarantor ?? {
+              name: 'address missing',
+              address: { lines: [], city: '', state: '', postalCode: '' },
+            },
+            amountDueCents: r.amountDueCents,
+            dueDate: r.dueDate ?? r.sentAt.toISOString().slice(0, 10),
+            pdf: await readAll(await store.open(r.sha256).catch(rethrow)),
+          });
+        }
+        const batch = await assemblePrintBatch(`${req.params.practiceId}-${date}`, statements, {
+          createdOn: date,
+        }).catch(rethrow);
+        reply
+          .header('x-batch-sha256', batch.sha256)
+          .header('content-disposition', `attachment; filename="print-batch-${date}.${format}"`);
+        if (format === 'csv') return reply.type('text/csv; charset=utf-8').send(batch.manifestCsv);
+        return reply
+          .type('application/pdf')
+          .header('x-page-count', String(batch.pageCount))
+          .send(Buffer.from(batch.pdf));
+      },
+    );
 
     app.get(
       '/practices/:practiceId/appeal-templates',

@@ -117,3 +117,17 @@ export const PreviewBody = Type.Object(
   },
   strict,
 );
+
+/** Query of the print-vendor batch: the day (UTC) the statements were mailed and which part. */
+export const PrintBatchQuery = Type.Object(
+  {
+    date: Type.String({
+      format: 'date',
+      description: 'the day the statements were mailed (UTC), YYYY-MM-DD',
+    }),
+    format: Type.Optional(
+      Type.Union([Type.Literal('pdf'), Type.Literal('csv')], { description: 'pdf (default) or csv' }),
+    ),
+  },
+  strict,
+);

@@ -10,12 +10,15 @@ import { Client, Connection } from '@temporalio/client';
 import { sql } from 'kysely';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createDocumentActivities } from '../../activities/documents.js';
 import { type App, buildApp } from '../../api/app.js';
+import { putGuarantor } from '../../db/document-settings.js';
 import { recordDocument } from '../../db/documents.js';
+import { recordStatement } from '../../db/patient-balance.js';
 import type { Db } from '../../db/pool.js';
 import { seedDemoKeys } from '../../db/seed.js';
 import { LocalAttachmentStore } from '../../documents/attachments/local-store.js';
-import { sha256Hex } from '../../documents/attachments/store.js';
+import { readAll, sha256Hex } from '../../documents/attachments/store.js';
 import { createSunriseKeys, seedClaim, seedPosting, seedRemittance, sunrise } from '../api/support.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
 import { markerPdf, pdfText, samplePng } from './fixtures.js';
@@ -295,5 +298,79 @@ describe('document routes', () => {
     });
     expect(unsaved.statusCode).toBe(422);
     expect(unsaved.json().errors[0].field).toBe('claim.nope');
+  });
+
+  it("a day's statements come out as one print-vendor PDF and a CSV manifest whose pages match it", async () => {
+    const store = new LocalAttachmentStore(root);
+    const acts = createDocumentActivities({ db, store, log: pino({ level: 'silent' }) } as never);
+    const mailed = [];
+    for (const [claimId, due] of [
+      ['BATCH2', 4_500],
+      ['BATCH1', 3_000],
+    ] as const) {
+      const id = await seedClaim(db, {
+        claimId,
+        status: 'PATIENT_BALANCE',
+        totalChargeCents: 20_000,
+        paidCents: 20_000 - due,
+        openBalanceCents: due,
+      });
+      const { patient_id } = await db
+        .selectFrom('claims')
+        .select('patient_id')
+        .where('id', '=', id)
+        .executeTakeFirstOrThrow();
+      await putGuarantor(db, 'sunrise-fp', patient_id, {
+        name: `Guarantor ${claimId}`,
+        address: { lines: ['1 Navy Way', 'Apt 2'], city: 'Austin', state: 'TX', postalCode: '78701' },
+      });
+      const req = {
+        claimUuid: id,
+        practiceId: 'sunrise-fp',
+        statementKey: 'dunning:0',
+        kind: 'STATEMENT' as const,
+        amountDueCents: due,
+        dueDate: '2026-04-02',
+        at: '2026-03-03T09:00:00Z',
+      };
+      await recordStatement(db, req);
+      mailed.push(await acts.renderStatementDocument({ ...req, sequence: 1 }));
+    }
+    const get = (query: string, who = sunrise('biller')) =>
+      app.inject({ method: 'GET', url: `/practices/sunrise-fp/print-batch?${query}`, headers: who });
+    const pdf = await get('date=2026-03-03');
+    expect(pdf.statusCode).toBe(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    const csv = await get('date=2026-03-03&format=csv');
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['x-batch-sha256']).toBe(pdf.headers['x-batch-sha256']);
+    const [header, ...rows] = csv.body.trimEnd().split('\r\n');
+    expect(header).toBe(
+      'sequence,statementId,kind,accountNumber,recipient,addressLine1,addressLine2,city,state,postalCode,amountDue,dueDate,firstPage,pageCount',
+    );
+    // Account order; each row's pages are where that statement sits in the merged file.
+    expect(rows.map((r) => r.split(',').slice(0, 4).join(','))).toEqual([
+      '1,BATCH1-dunning0,STATEMENT,BATCH1',
+      '2,BATCH2-dunning0,STATEMENT,BATCH2',
+    ]);
+    expect(rows[0]).toContain('Guarantor BATCH1,1 Navy Way,Apt 2,Austin,TX,78701,30.00,2026-04-02,1,');
+    const pages = Number(pdf.headers['x-page-count']);
+    const each = mailed.map((m) => m!.pageCount);
+    expect(pages).toBe(each[0]! + each[1]!);
+    expect(rows[1]).toMatch(new RegExp(`,${each[1]! + 1},${each[0]}$`));
+    const text = pdfText(pdf.rawPayload, { first: 1, last: each[1]! });
+    expect(text).toContain('Account: BATCH1');
+    expect(text).toContain('Amount due: $30.00');
+    // The batch prints the stored statement itself.
+    const stored = pdfText(await readAll(await store.open(mailed[1]!.sha256)));
+    expect(stored).toContain('Account: BATCH1');
+    expect((await get('date=2026-03-04')).statusCode).toBe(404);
+    expect((await get('date=03/03/2026')).statusCode).toBe(400);
+    const other = await app.inject({
+      method: 'GET',
+      url: '/practices/riverside-ortho/print-batch?date=2026-03-03',
+      headers: sunrise('biller'),
+    });
+    expect(other.statusCode).toBe(404);
   });
 });
