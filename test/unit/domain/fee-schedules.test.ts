@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  formatFeeScheduleCsv,
+  MAX_CSV_ERRORS,
+  parseFeeScheduleCsv,
+} from '../../../domain/fee-schedule-csv.js';
+import {
   type BilledServiceLine,
   compareAllowed,
   type ExpectedLine,
@@ -425,6 +430,213 @@ describe('properties', () => {
           return Math.abs(r.varianceCents) <= r.toleranceCents;
         },
       ),
+    );
+  });
+});
+
+describe('parseFeeScheduleCsv: a file is accepted whole or refused with every error by row and column', () => {
+  const HEADER =
+    'procedure_code,modifier,plan_id,allowed,effective_from,effective_to,multiple_procedure_reducible';
+  const parse = (text: string) => parseFeeScheduleCsv(text, ctx);
+  const errorsOf = (text: string) => {
+    const r = parse(text);
+    if (r.ok) throw new Error('expected the file to be refused');
+    return r.errors;
+  };
+
+  it('reads rows into fee schedule rows for the upload payer and practice, empty cells left out', () => {
+    const r = parse(`${HEADER}\n99213,,,92.40,2025-01-01,,\n27447,80,GOLD,1500,2025-01-01,2025-12-31,Y\n`);
+    expect(r).toEqual({
+      ok: true,
+      rows: [
+        row({ allowedCents: 9_240 }),
+        row({
+          procedureCode: '27447',
+          modifier: '80',
+          planId: 'GOLD',
+          allowedCents: 150_000,
+          effectiveTo: '2025-12-31',
+          multipleProcedureReducible: true,
+        }),
+      ],
+    });
+  });
+
+  it('accepts columns in any order, a UTF-8 BOM, CRLF line endings and blank trailing lines', () => {
+    const text =
+      '\uFEFFallowed,procedure_code,effective_from,modifier,plan_id,effective_to,multiple_procedure_reducible\r\n' +
+      '0.07,G0008,2025-01-01,,,,N\r\n\r\n\r\n';
+    expect(parse(text)).toEqual({ ok: true, rows: [row({ procedureCode: 'G0008', allowedCents: 7 })] });
+  });
+
+  it('quoted fields may hold commas, doubled quotes and line breaks; rows are numbered by file line', () => {
+    const text = `${HEADER}\n99213,,"PPO, ""Gold""",10,2025-01-01,,N\n99214,,"two\nlines",10,2025-01-01,,N\n99215,,,x,2025-01-01,,N\n`;
+    const r = parse(text);
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    // The line break is read inside its field (and refused in a plan id); it puts 99215 on file line 5.
+    expect(r.errors).toEqual([
+      { row: 3, column: 'plan_id', message: expect.stringContaining('line break') },
+      { row: 5, column: 'allowed', message: expect.stringContaining('"x"') },
+    ]);
+    const good = parse(`${HEADER}\n99213,,"PPO, ""Gold""",10,2025-01-01,,N\n`);
+    expect(good.ok && good.rows[0]?.planId).toBe('PPO, "Gold"');
+  });
+
+  it('names missing, unknown and duplicate header columns on row 1', () => {
+    const errors = errorsOf(
+      'procedure_code,modifier,modifier,price,effective_from,effective_to\n99213,,,,,\n',
+    );
+    expect(errors.map((e) => [e.row, e.column])).toEqual([
+      [1, 'modifier'],
+      [1, 'price'],
+      [1, 'plan_id'],
+      [1, 'allowed'],
+      [1, 'multiple_procedure_reducible'],
+    ]);
+    expect(errors[1]?.message).toContain('unknown column "price"');
+    expect(errors[0]?.message).toContain('more than once');
+    expect(errors[2]?.message).toContain('missing');
+  });
+
+  it('refuses an empty file and a header without rates', () => {
+    expect(errorsOf('')).toEqual([{ row: 1, message: expect.stringContaining('empty') }]);
+    expect(errorsOf('\uFEFF\r\n')).toHaveLength(1);
+    expect(errorsOf(`${HEADER}\r\n`)).toEqual([{ row: 1, message: expect.stringContaining('no rates') }]);
+  });
+
+  it.each([
+    ['procedure_code', '9921,,,10,2025-01-01,,N', 'not a CPT or HCPCS code'],
+    ['procedure_code', '99213x,,,10,2025-01-01,,N', 'not a CPT or HCPCS code'],
+    ['procedure_code', 'j1100,,,10,2025-01-01,,N', 'not a CPT or HCPCS code'],
+    ['procedure_code', ',,,10,2025-01-01,,N', 'required'],
+    ['modifier', '99213,5,,10,2025-01-01,,N', 'not a modifier'],
+    ['modifier', '99213,26X,,10,2025-01-01,,N', 'not a modifier'],
+    ['allowed', '99213,,,-10.00,2025-01-01,,N', 'negative'],
+    ['allowed', '99213,,,10.005,2025-01-01,,N', 'more than 2 decimals'],
+    ['allowed', '99213,,,$10,2025-01-01,,N', 'not an amount'],
+    ['allowed', '99213,,,"1,000.00",2025-01-01,,N', 'not an amount'],
+    ['allowed', '99213,,,ten,2025-01-01,,N', 'not an amount'],
+    ['allowed', '99213,,,,2025-01-01,,N', 'required'],
+    ['effective_from', '99213,,,10,2025-02-30,,N', 'not a date'],
+    ['effective_from', '99213,,,10,01/02/2025,,N', 'not a date'],
+    ['effective_from', '99213,,,10,,,N', 'required'],
+    ['effective_to', '99213,,,10,2025-01-01,2025-13-01,N', 'not a date'],
+    ['effective_to', '99213,,,10,2025-06-01,2025-05-31,N', 'before effective_from'],
+    ['multiple_procedure_reducible', '99213,,,10,2025-01-01,,yes', 'not Y or N'],
+    ['plan_id', `99213,,${'P'.repeat(51)},10,2025-01-01,,N`, 'longer than 50'],
+  ])('refuses a bad %s and names row 2 and the column: %s', (column, data, message) => {
+    const errors = errorsOf(`${HEADER}\n${data}\n`);
+    expect(errors).toEqual([{ row: 2, column, message: expect.stringContaining(message) }]);
+  });
+
+  it('an effective_to equal to effective_from is a one-day rate, accepted', () => {
+    expect(parse(`${HEADER}\n99213,,,10,2025-06-01,2025-06-01,N\n`).ok).toBe(true);
+  });
+
+  it('collects every error of every row, in file order, instead of stopping at the first', () => {
+    const errors = errorsOf(
+      `${HEADER}\n9921,5,,-1,2025-01-01,,N\n99213,,,10,2025-01-01,,\n99214,,,1.234,bad,,Q\n`,
+    );
+    expect(errors.map((e) => `${e.row}:${e.column}`)).toEqual([
+      '2:procedure_code',
+      '2:modifier',
+      '2:allowed',
+      '4:allowed',
+      '4:effective_from',
+      '4:multiple_procedure_reducible',
+    ]);
+  });
+
+  it('refuses overlapping effective ranges of one procedure/modifier/plan and names the later row', () => {
+    const text = [
+      HEADER,
+      '99213,,,90,2024-01-01,2024-12-31,N',
+      '99213,,,95,2025-01-01,,N',
+      '99213,25,,99,2025-01-01,,N',
+      '99213,,GOLD,99,2025-01-01,,N',
+      '99213,,,97,2025-06-01,2025-12-31,N',
+      '99213,,,91,2024-12-31,2024-12-31,N',
+    ].join('\n');
+    const errors = errorsOf(text);
+    expect(errors).toEqual([
+      { row: 6, column: 'effective_from', message: expect.stringContaining('overlaps row 3') },
+      { row: 7, column: 'effective_from', message: expect.stringContaining('overlaps row 2') },
+    ]);
+    expect(errors[0]?.message).toContain('99213, no modifier, all plans');
+  });
+
+  it('adjacent ranges (one ends the day before the next begins) do not overlap', () => {
+    const text = `${HEADER}\n99213,,,90,2024-01-01,2024-12-31,N\n99213,,,95,2025-01-01,,N\n`;
+    expect(parse(text).ok).toBe(true);
+  });
+
+  it('a row with the wrong number of fields is refused as a whole', () => {
+    expect(errorsOf(`${HEADER}\n99213,,,10,2025-01-01,N\n`)).toEqual([
+      { row: 2, message: 'the row has 6 fields; the header has 7' },
+    ]);
+  });
+
+  it('refuses stray and unclosed quotes', () => {
+    expect(errorsOf(`${HEADER}\n99213,,PP"O,10,2025-01-01,,N\n`)).toEqual([
+      { row: 2, message: expect.stringContaining('quote inside an unquoted field') },
+    ]);
+    expect(errorsOf(`${HEADER}\n99213,,"PPO"x,10,2025-01-01,,N\n`)).toEqual([
+      { row: 2, message: expect.stringContaining('closing quote') },
+    ]);
+    expect(errorsOf(`${HEADER}\n99213,,"PPO,10,2025-01-01,,N\n99214,,,10,2025-01-01,,N\n`)).toEqual([
+      { row: 2, message: expect.stringContaining('not closed') },
+    ]);
+  });
+
+  it(`reports at most ${MAX_CSV_ERRORS} errors and says more were found`, () => {
+    const rows = Array.from({ length: 150 }, () => 'BAD,,,10,2025-01-01,,N');
+    const r = parse([HEADER, ...rows].join('\n'));
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors).toHaveLength(MAX_CSV_ERRORS);
+    expect(r.truncated).toBe(true);
+  });
+
+  it('parse(format(rows)) gives the rows back', () => {
+    const code = fc.stringMatching(/^[A-Z0-9]{5}$/);
+    const date = fc
+      .integer({ min: Date.UTC(2000, 0, 1), max: Date.UTC(2040, 0, 1) })
+      .map((ms) => new Date(ms).toISOString().slice(0, 10));
+    const planId = fc
+      .string({ minLength: 1, maxLength: 20 })
+      .filter((s) => s.trim() === s && !/\p{Cc}/u.test(s));
+    const arbRow = fc
+      .record({
+        procedureCode: code,
+        modifier: fc.option(fc.stringMatching(/^[A-Z0-9]{2}$/), { nil: undefined }),
+        planId: fc.option(planId, { nil: undefined }),
+        allowedCents: fc.nat({ max: 100_000_000 }),
+        effectiveFrom: date,
+        days: fc.option(fc.nat({ max: 4_000 }), { nil: undefined }),
+        multipleProcedureReducible: fc.boolean(),
+      })
+      .map(({ days, modifier, planId, ...r }): FeeScheduleRow => {
+        const out: FeeScheduleRow = { payerId: PAYER, practiceId: PRACTICE, ...r };
+        if (modifier !== undefined) out.modifier = modifier;
+        if (planId !== undefined) out.planId = planId;
+        if (days !== undefined) {
+          out.effectiveTo = new Date(Date.parse(r.effectiveFrom) + days * 86_400_000)
+            .toISOString()
+            .slice(0, 10);
+        }
+        return out;
+      });
+    // One row per procedure/modifier/plan, so that no two rows overlap.
+    const rows = fc.uniqueArray(arbRow, {
+      minLength: 1,
+      maxLength: 20,
+      selector: (r) => `${r.procedureCode}|${r.modifier ?? ''}|${r.planId ?? ''}`,
+    });
+    fc.assert(
+      fc.property(rows, (rs) => {
+        expect(parse(formatFeeScheduleCsv(rs))).toEqual({ ok: true, rows: rs });
+      }),
     );
   });
 });
