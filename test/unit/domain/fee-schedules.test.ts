@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -460,6 +461,19 @@ describe('parseFeeScheduleCsv: a file is accepted whole or refused with every er
         }),
       ],
     });
+  });
+
+  it('the example of docs/fee-schedules.md is accepted', () => {
+    const doc = readFileSync(new URL('../../../docs/fee-schedules.md', import.meta.url), 'utf8');
+    const example = /```csv\n([\s\S]*?)```/.exec(doc)?.[1];
+    const r = parse(example ?? '');
+    expect(r.ok && r.rows.map((x) => [x.procedureCode, x.allowedCents, x.planId])).toEqual([
+      ['99213', 9_240, undefined],
+      ['99213', 9_510, undefined],
+      ['99213', 10_100, 'PPO, "Gold"'],
+      ['71046', 1_235, undefined],
+      ['11042', 12_000, undefined],
+    ]);
   });
 
   it('accepts columns in any order, a UTF-8 BOM, CRLF line endings and blank trailing lines', () => {
