@@ -19,6 +19,7 @@ import type { Attachment } from './attachments.js';
 import { attachmentsByIds } from './attachments.js';
 import { getClaimByUuid, getClaimLines } from './claims.js';
 import { getGuarantor, getPayerDocumentSettings, getPracticeDocumentSettings } from './document-settings.js';
+import { statementIdOf } from './documents.js';
 import { rulesInForce } from './payer-rules.js';
 import type { Db } from './pool.js';
 import type { StatementRequest } from './records.js';
@@ -376,7 +377,7 @@ export async function loadStatementData(
     };
   }
   return {
-    statementId: `${claim.claim_id}-${req.statementKey.replace(/[^A-Za-z0-9]+/g, '')}`,
+    statementId: statementIdOf(claim.claim_id, req.statementKey),
     kind: req.kind as PatientStatementData['kind'],
     sequence: req.sequence,
     statementDate,

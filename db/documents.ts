@@ -9,6 +9,7 @@
 import type { Transaction } from 'kysely';
 import { isUuid } from './attachments.js';
 import { appendClaimEvent } from './claim-events.js';
+import type { Guarantor } from './document-settings.js';
 import type { Db } from './pool.js';
 import type { Database } from './schema.js';
 
@@ -262,16 +263,22 @@ export async function recordFileEvent(
   });
 }
 
+/** A statement's printed id: the account (claim id) and its dunning cycle, e.g. `A-100917-dunning0`. */
+export function statementIdOf(claimId: string, statementKey: string): string {
+  return `${claimId}-${statementKey.replace(/[^A-Za-z0-9]+/g, '')}`;
+}
+
 /** A statement document of a print batch, with what its manifest row needs. */
 export interface BatchStatementRow {
   sha256: string;
+  statementId: string;
   claimId: string;
-  statementKey: string;
-  kind: string;
+  kind: 'STATEMENT' | 'REMINDER' | 'FINAL_NOTICE';
   amountDueCents: number;
   dueDate: string | null;
   sentAt: Date;
-  patientId: string;
+  /** The guarantor as now on file; absent when removed since the statement was mailed. */
+  guarantor?: Guarantor;
 }
 
 /**
@@ -289,10 +296,15 @@ export async function statementsMailedOn(
     .selectFrom('documents as d')
     .innerJoin('patient_statements as s', 's.id', 'd.statement_id')
     .innerJoin('claims as c', 'c.id', 's.claim_id')
+    .leftJoin('patient_guarantors as g', 'g.patient_id', 'c.patient_id')
     .select([
       'd.sha256',
       'c.claim_id',
-      'c.patient_id',
+      'g.name as guarantor_name',
+      'g.address_lines',
+      'g.city',
+      'g.state',
+      'g.postal_code',
       's.statement_key',
       's.kind',
       's.amount_due_cents',
@@ -309,12 +321,24 @@ export async function statementsMailedOn(
     .execute();
   return rows.map((r) => ({
     sha256: r.sha256,
+    statementId: statementIdOf(r.claim_id, r.statement_key),
     claimId: r.claim_id,
-    statementKey: r.statement_key,
-    kind: r.kind,
-    amountDueCents: Number(r.amount_due_cents),
-    dueDate: r.due_date === null ? null : String(r.due_date).slice(0, 10),
+    kind: r.kind as BatchStatementRow['kind'],
+    amountDueCents: r.amount_due_cents,
+    dueDate: r.due_date,
     sentAt: r.sent_at as Date,
-    patientId: r.patient_id,
+    ...(r.guarantor_name === null
+      ? {}
+      : {
+          guarantor: {
+            name: r.guarantor_name,
+            address: {
+              lines: r.address_lines ?? [],
+              city: r.city ?? '',
+              state: r.state ?? '',
+              postalCode: r.postal_code ?? '',
+            },
+          },
+        }),
   }));
 }

@@ -12,7 +12,6 @@ import type { FastifyReply } from 'fastify';
 import { Type } from 'typebox';
 import { getAttachment, insertAttachment, listAttachments } from '../../db/attachments.js';
 import { DocumentDataMissing, loadAppealPacketData } from '../../db/document-data.js';
-import { getGuarantor } from '../../db/document-settings.js';
 import { currentTemplates, getTemplate, saveTemplateVersion } from '../../db/document-templates.js';
 import { getDocument, listDocuments, recordFileEvent, statementsMailedOn } from '../../db/documents.js';
 import { previewAppealLetter } from '../../documents/appeal-packet.js';
@@ -352,18 +351,15 @@ export function documentRoutes(deps: AppDeps & { documents: DocumentDeps }) {
         if (rows.length === 0) throw notFound(`statements mailed on ${date}`);
         const statements = [];
         for (const r of rows) {
-          const guarantor = await getGuarantor(deps.db, r.patientId);
-          // A stored statement always had a guarantor (it is not rendered without one); one removed
-          // since is printed with the name only, so the vendor's address check flags it.
           statements.push({
-            statementId: `${r.claimId}-${r.statementKey.replace(/[^A-Za-z0-9]+/g, '')}`,
-            kind: r.kind as 'STATEMENT',
+            ...r,
             accountNumber: r.claimId,
-            guarantor: guarantor ?? {
+            // A stored statement always had a guarantor (it is not rendered without one); one removed
+            // since is printed with the name only, so the vendor's address check flags it.
+            guarantor: r.guarantor ?? {
               name: 'address missing',
               address: { lines: [], city: '', state: '', postalCode: '' },
             },
-            amountDueCents: r.amountDueCents,
             dueDate: r.dueDate ?? r.sentAt.toISOString().slice(0, 10),
             pdf: await readAll(await store.open(r.sha256).catch(rethrow)),
           });

@@ -67,6 +67,23 @@ export interface ClaimHarness {
   remit(opts: Omit<Parameters<typeof remittance>[1], 'paymentDate'>): Promise<void>;
 }
 
+/** Adjudicates the claim with a patient share: paid 12,000, CO-45 5,000, PR-2 3,000. */
+export async function toPatientBalance(h: ClaimHarness): Promise<number> {
+  await h.waitFor((v) => v.status === 'AWAITING_ADJUDICATION', 'acceptance');
+  await h.remit({
+    paidCents: 12_000,
+    adjustments: [
+      { group: 'CO', reason: '45', amountCents: 5_000 },
+      { group: 'PR', reason: '2', amountCents: 3_000 },
+    ],
+  });
+  await h.waitFor(
+    (v) => v.status === 'PATIENT_BALANCE' && (v.patientBalance?.statementsSent ?? 0) >= 1,
+    'first statement',
+  );
+  return h.now();
+}
+
 export async function registerSearchAttributes(env: TestWorkflowEnvironment): Promise<void> {
   const { ensureSearchAttributes } = await import('../../scripts/infra/temporal.js');
   await ensureSearchAttributes(env.connection, env.namespace ?? 'default');

@@ -1,26 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as m from '../../workflows/messages.js';
 import { ClaimStatusKey, OpenBalanceCentsKey } from '../../workflows/search-attributes.js';
-import { type ClaimHarness, DAY, isoDay, runClaim } from '../support/time-skipping.js';
+import { type ClaimHarness, DAY, isoDay, runClaim, toPatientBalance } from '../support/time-skipping.js';
 
 const biller = { actor: 'biller-3' };
-
-/** Adjudicates the claim with a patient share: paid 12,000, CO-45 5,000, PR-2 3,000. */
-async function toPatientBalance(h: ClaimHarness): Promise<number> {
-  await h.waitFor((v) => v.status === 'AWAITING_ADJUDICATION', 'acceptance');
-  await h.remit({
-    paidCents: 12_000,
-    adjustments: [
-      { group: 'CO', reason: '45', amountCents: 5_000 },
-      { group: 'PR', reason: '2', amountCents: 3_000 },
-    ],
-  });
-  await h.waitFor(
-    (v) => v.status === 'PATIENT_BALANCE' && (v.patientBalance?.statementsSent ?? 0) >= 1,
-    'first statement',
-  );
-  return h.now();
-}
 
 function statementDays(h: ClaimHarness, start: number): { kind: string; day: number }[] {
   return h.world.statements.map((s) => ({

@@ -20,7 +20,7 @@ import * as m from '../../workflows/messages.js';
 import { seedClaim, seedPosting, seedRemittance } from '../api/support.js';
 import { pdfText } from '../documents/fixtures.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
-import { DAY, runClaim } from '../support/time-skipping.js';
+import { DAY, runClaim, toPatientBalance } from '../support/time-skipping.js';
 
 const biller = { actor: 'biller-3' };
 
@@ -93,16 +93,7 @@ describe('patient statement PDFs over a dunning cycle', () => {
     await runClaim(
       {},
       async (h) => {
-        await h.waitFor((v) => v.status === 'AWAITING_ADJUDICATION', 'acceptance');
-        await h.remit({
-          paidCents: 12_000,
-          adjustments: [
-            { group: 'CO', reason: '45', amountCents: 5_000 },
-            { group: 'PR', reason: '2', amountCents: 3_000 },
-          ],
-        });
-        await h.waitFor((v) => (v.patientBalance?.statementsSent ?? 0) >= 1, 'first statement');
-        start = await h.now();
+        start = await toPatientBalance(h);
         expect(await documentsNow()).toHaveLength(1);
 
         // Day 10: the patient pays $10 by card; the next statements ask for the $20 left.
@@ -130,6 +121,7 @@ describe('patient statement PDFs over a dunning cycle', () => {
       },
       {
         claim: { claimUuid, claimId },
+        recordAs: 'p-statement-cycle-payment-hold',
         activities: {
           postPatientPayment: real.postPatientPayment,
           async sendPatientStatement(input) {
