@@ -20,6 +20,7 @@ import { codecRoutes } from './routes/codec.js';
 import { decisionRoutes } from './routes/decisions.js';
 import { documentRoutes } from './routes/documents.js';
 import { exportRoutes } from './routes/exports.js';
+import { feeScheduleRoutes } from './routes/fee-schedules.js';
 import { healthRoutes } from './routes/health.js';
 import { kpiRoutes } from './routes/kpis.js';
 import { notificationRoutes } from './routes/notifications.js';
@@ -69,6 +70,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(workQueueRoutes(deps));
   await app.register(remittanceRoutes(deps));
   await app.register(payerRuleRoutes(deps));
+  await app.register(feeScheduleRoutes(deps));
   await app.register(kpiRoutes(deps));
   await app.register(exportRoutes(deps));
   await app.register(apiKeyRoutes(deps));

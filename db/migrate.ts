@@ -10,6 +10,7 @@ import * as webhookRedelivery from './migrations/2026-12-02-007-webhook-redelive
 import * as codecAccessLog from './migrations/2026-12-02-008-codec-access-log.js';
 import * as deadlineRules from './migrations/2026-12-02-010-deadline-rules.js';
 import * as documents from './migrations/2026-12-02-010-documents.js';
+import * as feeSchedules from './migrations/2026-12-03-011-fee-schedules.js';
 
 /**
  * Migrations are listed in code rather than read from a folder so that the same list works under tsx,
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-02-007-webhook-redelivery': webhookRedelivery,
   '2026-12-02-008-codec-access-log': codecAccessLog,
   '2026-12-02-010-documents': documents,
+  '2026-12-03-011-fee-schedules': feeSchedules,
 };
 
 class CodeMigrationProvider implements MigrationProvider {

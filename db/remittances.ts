@@ -13,7 +13,11 @@ import { sql, type Transaction } from 'kysely';
 import type { ClaimRef } from '../domain/claim.js';
 import { type ClaimStatus, isTerminal } from '../domain/claim-status.js';
 import type { Cents } from '../domain/money.js';
-import { type RemittanceSummary, summariseClaimPayment } from '../domain/remittance.js';
+import {
+  type RemittanceContract,
+  type RemittanceSummary,
+  summariseClaimPayment,
+} from '../domain/remittance.js';
 import {
   parse835WithWarnings,
   type Remittance835,
@@ -21,6 +25,7 @@ import {
   type X12Warning,
 } from '../domain/x12/index.js';
 import { claimRefOf, claimResumeRow } from './claims.js';
+import { type ContractCache, contractVerdict, trackVariance } from './fee-schedules.js';
 import type { Db } from './pool.js';
 import type { ClaimResumeRow } from './records.js';
 import type { ClaimRow, Database } from './schema.js';
@@ -151,6 +156,7 @@ export async function postEraFile(db: Db, eraFileId: string): Promise<PostingRes
   if (file.status !== 'ACCEPTED') throw new Error(`ERA file ${eraFileId} was rejected and cannot be posted`);
   const { remittances, warnings } = parse835WithWarnings(file.raw);
   const result: PostingResult = { posted: 0, alreadyPosted: 0, unmatched: 0 };
+  const contracts: ContractCache = new Map();
   await db.transaction().execute(async (trx) => {
     for (const [txIndex, r] of remittances.entries()) {
       const payerId = payerIdOf(r);
@@ -233,6 +239,7 @@ export async function postEraFile(db: Db, eraFileId: string): Promise<PostingRes
           payerId,
           r,
           claimIndex,
+          contracts,
         });
         if (posted) result.posted++;
         else result.alreadyPosted++;
@@ -245,7 +252,14 @@ export async function postEraFile(db: Db, eraFileId: string): Promise<PostingRes
 /** Writes one claim payment and its adjustments; false when this posting key was already posted. */
 export async function postClaimPayment(
   trx: Transaction<Database>,
-  input: { claim: ClaimRow; remittanceId: string; payerId: string; r: Remittance835; claimIndex: number },
+  input: {
+    claim: ClaimRow;
+    remittanceId: string;
+    payerId: string;
+    r: Remittance835;
+    claimIndex: number;
+    contracts?: ContractCache;
+  },
 ): Promise<boolean> {
   const { claim, r, payerId } = input;
   const clp = r.claims[input.claimIndex]!;
@@ -254,6 +268,18 @@ export async function postClaimPayment(
     traceNumber: r.traceNumber,
     paymentDate: r.paymentDate,
   });
+  // The contract comparison travels with the posting's signal: an open underpayment keeps the claim
+  // from closing PAID (docs/fee-schedules.md). Informational loops (23, 25) are not compared.
+  const check =
+    clp.statusCode === '23' || clp.statusCode === '25'
+      ? undefined
+      : await contractVerdict(trx, { claim, payerId, clp, cache: input.contracts });
+  const contract: RemittanceContract | undefined = check && {
+    kind: check.kind,
+    expectedCents: check.expectedCents,
+    payerAllowedCents: check.payerAllowedCents,
+    varianceCents: check.varianceCents,
+  };
   const payment = await trx
     .insertInto('claim_payments')
     .values({
@@ -270,7 +296,8 @@ export async function postClaimPayment(
       paid_cents: clp.paidCents,
       patient_responsibility_cents: clp.patientResponsibilityCents,
       remark_codes: summary.remarkCodes,
-      summary: JSON.stringify(summary),
+      summary: JSON.stringify(contract ? { ...summary, contract } : summary),
+      contract_check: check ? JSON.stringify(check) : null,
     })
     .onConflict((oc) =>
       oc
@@ -293,6 +320,7 @@ export async function postClaimPayment(
       a.lineNumber === undefined ? clp.remarkCodes : (clp.serviceLines[a.lineNumber - 1]?.remarkCodes ?? []),
   }));
   if (rows.length > 0) await trx.insertInto('claim_adjustments').values(rows).execute();
+  if (check) await trackVariance(trx, { claim, payerId, paymentId: payment.id, verdict: check });
   return true;
 }
 

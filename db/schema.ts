@@ -21,6 +21,10 @@ export interface PracticesTable {
   supervisor_webhook_url: string | null;
   /** IANA time zone deadlines end in (docs/deadline-rules.md). */
   time_zone: Generated<string>;
+  /** Variances up to max(cents, percent of expected) are not worked (docs/fee-schedules.md). */
+  variance_tolerance_cents: Generated<number>;
+  /** numeric: pg answers it as a string. */
+  variance_tolerance_percent: ColumnType<string, string | number | undefined, string | number>;
   created_at: CreatedAt;
 }
 
@@ -182,8 +186,53 @@ export interface ClaimPaymentsTable {
   remark_codes: string[];
   /** The RemittanceSummary signalled to the claim workflow. */
   summary: Json;
+  /** The contract comparison of this posting (`ContractCheck` in db/fee-schedules.ts). */
+  contract_check: Json | null;
   signalled_at: Timestamp | null;
   posted_at: CreatedAt;
+}
+
+export interface FeeScheduleVersionsTable {
+  id: Generated<string>;
+  practice_id: string;
+  payer_id: string;
+  version: number;
+  source: 'CSV' | 'API';
+  row_count: number;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+export interface FeeScheduleRatesTable {
+  version_id: string;
+  seq: number;
+  procedure_code: string;
+  modifier: string | null;
+  plan_id: string | null;
+  allowed_cents: number;
+  effective_from: IsoDate;
+  effective_to: IsoDate | null;
+  multiple_procedure_reducible: boolean;
+  modifier_adjustments: Json | null;
+}
+
+export interface PaymentVariancesTable {
+  id: Generated<string>;
+  practice_id: string;
+  claim_id: string;
+  payer_id: string;
+  kind: 'UNDERPAYMENT' | 'OVERPAYMENT';
+  status: 'OPEN' | 'RESOLVED';
+  opening_variance_cents: number;
+  variance_cents: number;
+  expected_cents: number;
+  payer_allowed_cents: number;
+  tolerance_cents: number;
+  opened_by_payment_id: string;
+  resolved_by_payment_id: string | null;
+  recovered_cents: Generated<number>;
+  opened_at: CreatedAt;
+  resolved_at: Timestamp | null;
 }
 
 export interface ClaimAdjustmentsTable {
@@ -460,6 +509,9 @@ export interface Database {
   practice_document_settings: PracticeDocumentSettingsTable;
   payer_document_settings: PayerDocumentSettingsTable;
   patient_guarantors: PatientGuarantorsTable;
+  fee_schedule_versions: FeeScheduleVersionsTable;
+  fee_schedule_rates: FeeScheduleRatesTable;
+  payment_variances: PaymentVariancesTable;
 }
 
 export type ClaimRow = Selectable<ClaimsTable>;

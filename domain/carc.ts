@@ -19,6 +19,7 @@ export const DENIAL_CATEGORIES = [
   'DUPLICATE',
   'NON_COVERED',
   'CREDENTIALING',
+  'UNDERPAYMENT',
   'OTHER',
 ] as const;
 export type DenialCategory = (typeof DENIAL_CATEGORIES)[number];
@@ -35,6 +36,7 @@ export const RECOMMENDED_ACTIONS = [
   'CHECK_ORIGINAL_CLAIM',
   'BILL_PATIENT_IF_WAIVER_ELSE_APPEAL',
   'FIX_ENROLLMENT_AND_REBILL',
+  'REQUEST_REPROCESSING',
   'REVIEW',
 ] as const;
 export type RecommendedAction = (typeof RECOMMENDED_ACTIONS)[number];
@@ -110,6 +112,9 @@ const CATEGORY_RULES: Record<DenialCategory, CategoryRule> = {
     appealable: true,
     recoverability: 0.7,
   },
+  // Not a CARC: the payer allowed less than the contracted rate (docs/fee-schedules.md). Payers fix
+  // most underpayments on a reprocessing request or an appeal citing the contract.
+  UNDERPAYMENT: { carcs: [], action: 'REQUEST_REPROCESSING', appealable: true, recoverability: 0.9 },
   OTHER: { carcs: [], action: 'REVIEW', appealable: true, recoverability: 0.5 },
 };
 
@@ -141,7 +146,7 @@ export function ruleFor(category: DenialCategory): Readonly<CategoryRule> {
 
 /** Duplicates (CARC 18) are excluded from denial-rate KPIs (docs/kpis.md). */
 export function countsTowardDenialRate(category: DenialCategory): boolean {
-  return category !== 'DUPLICATE';
+  return category !== 'DUPLICATE' && category !== 'UNDERPAYMENT';
 }
 
 const CARC_TEXT: Record<string, string> = {

@@ -336,3 +336,86 @@ function floorDiv(a: bigint, b: bigint): bigint {
   const q = a / b;
   return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
 }
+
+/** What the contract comparison of one posting found, for the claim as a whole after the posting. */
+export interface ContractCheck {
+  /**
+   * `UNDERPAYMENT`/`OVERPAYMENT`/`WITHIN_TOLERANCE`: the priced lines compared; `NO_CONTRACT_RATE`:
+   * lines were allowed but no rate prices any of them; `NOT_CHECKED`: nothing allowed to compare
+   * (a denial, a reversal awaiting its repost, a claim-level-only remittance).
+   */
+  kind: AllowedComparison['kind'] | 'NO_CONTRACT_RATE' | 'NOT_CHECKED';
+  /** Sum over the priced lines; 0 when none was priced. */
+  expectedCents: Cents;
+  payerAllowedCents: Cents;
+  /** `expected - payerAllowed` over the priced lines: positive means underpaid. */
+  varianceCents: Cents;
+  toleranceCents: Cents;
+  /** Billed line numbers that were allowed but have no contract rate: counted, never passed silently. */
+  noContractRateLines: number[];
+  lines: {
+    lineNumber: number;
+    procedureCode: string;
+    payerAllowedCents: Cents;
+    /** Absent when the line has no contract rate. */
+    expectedCents?: Cents;
+  }[];
+}
+
+/**
+ * Prices a claim's billed lines against the contract and compares them with what the payer allowed,
+ * summed over every posting of the claim so far (`payerAllowedByLine`, reversals negative), so that a
+ * reversal and repost, or a supplemental payment, is judged on the net result.
+ *
+ * Only lines the payer allowed something for (net allowed above zero) are compared: a line allowed
+ * nothing is a denial, and denials are worked on their own path. The multiple-procedure ranking runs
+ * over the compared lines.
+ */
+export function checkContract(input: {
+  billed: readonly (BilledServiceLine & { lineNumber: number })[];
+  payerAllowedByLine: ReadonlyMap<number, Cents>;
+  rows: readonly FeeScheduleRow[];
+  ctx: PricingContext;
+  tolerance: Tolerance;
+}): ContractCheck {
+  const compared = input.billed.filter((l) => (input.payerAllowedByLine.get(l.lineNumber) ?? 0) > 0);
+  const empty = { expectedCents: 0, payerAllowedCents: 0, varianceCents: 0, toleranceCents: 0 };
+  if (compared.length === 0) return { kind: 'NOT_CHECKED', ...empty, noContractRateLines: [], lines: [] };
+  const priced = expectedAllowed(compared, input.rows, input.ctx);
+  let expectedCents = 0;
+  let payerAllowed = 0;
+  const noContractRateLines: number[] = [];
+  const lines = compared.map((line, i) => {
+    const allowed = input.payerAllowedByLine.get(line.lineNumber) ?? 0;
+    const p = priced[i]!;
+    if (p.noContractRate) {
+      noContractRateLines.push(line.lineNumber);
+      return { lineNumber: line.lineNumber, procedureCode: line.procedureCode, payerAllowedCents: allowed };
+    }
+    expectedCents += p.expectedCents;
+    payerAllowed += allowed;
+    return {
+      lineNumber: line.lineNumber,
+      procedureCode: line.procedureCode,
+      payerAllowedCents: allowed,
+      expectedCents: p.expectedCents,
+    };
+  });
+  if (noContractRateLines.length === compared.length) {
+    return { kind: 'NO_CONTRACT_RATE', ...empty, noContractRateLines, lines };
+  }
+  const verdict = compareAllowed({
+    expectedCents,
+    payerAllowedCents: payerAllowed,
+    tolerance: input.tolerance,
+  });
+  return {
+    kind: verdict.kind,
+    expectedCents,
+    payerAllowedCents: payerAllowed,
+    varianceCents: verdict.varianceCents,
+    toleranceCents: verdict.toleranceCents,
+    noContractRateLines,
+    lines,
+  };
+}

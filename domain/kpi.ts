@@ -91,6 +91,8 @@ export const KPI_DEFINITIONS = {
   denialsByPayer:
     'Denials by payer: the denial-rate cohort grouped by payer, with each payer’s denied claims, cohort claims, denied amount, ' +
     'charges and its own rate by count and by dollars.',
+  underpayments:
+    'Against the contracted fee schedules (docs/fee-schedules.md), as of now: open underpaid dollars, dollars recovered by later postings of underpaid claims, open variances by payer, and postings no contract rate could price.',
   timeToFirstAction:
     'Time to first action on a denial. Cohort: claims first denied in the period (claims.first_denied_at); the clock starts at ' +
     'the first denial and stops at the first biller decision other than a note or an assignment (claims.first_action_at). ' +

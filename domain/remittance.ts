@@ -36,6 +36,20 @@ export interface RemittanceSummary {
   patientResponsibilityCents: Cents;
   adjustments: RemittanceAdjustment[];
   remarkCodes: string[];
+  /**
+   * The claim compared with its contracted rates after this posting (docs/fee-schedules.md); absent on
+   * postings made before fee schedules existed.
+   */
+  contract?: RemittanceContract;
+}
+
+/** The contract verdict a posting carries to its claim (`ContractCheck` in domain/fee-schedules.ts). */
+export interface RemittanceContract {
+  kind: 'UNDERPAYMENT' | 'OVERPAYMENT' | 'WITHIN_TOLERANCE' | 'NO_CONTRACT_RATE' | 'NOT_CHECKED';
+  expectedCents: Cents;
+  payerAllowedCents: Cents;
+  /** `expected - payerAllowed`: positive means the payer allowed less than the contract. */
+  varianceCents: Cents;
 }
 
 /** Builds the posting key of docs/x12-835.md: (payer, TRN02, CLP01, CLP07), plus the reversal flag. */

@@ -32,6 +32,7 @@ export interface SelectedScenario {
   interestPercent?: number;
   recoupPercent?: number;
   repostAllowedPercent?: number;
+  underpayCents?: number;
   appeal?: AppealRule;
   /** The matched rule's conditions, for denials scoped to `matching_lines`. */
   when?: ScenarioCondition;
@@ -129,6 +130,7 @@ export function selectScenario(
     if (rule.interestPercent !== undefined) selected.interestPercent = rule.interestPercent;
     if (rule.recoupPercent !== undefined) selected.recoupPercent = rule.recoupPercent;
     if (rule.repostAllowedPercent !== undefined) selected.repostAllowedPercent = rule.repostAllowedPercent;
+    if (rule.underpayCents !== undefined) selected.underpayCents = rule.underpayCents;
     if (rule.appeal !== undefined) selected.appeal = rule.appeal;
     return selected;
   }
@@ -206,8 +208,14 @@ function serviceLine(
 }
 
 /** Prices a payable line: allowed amount, CO-45 for the rest, then PR-1/2/3 from the patient's share. */
-function priceLine(line: ClaimLine, allowedPercent: number, share: PatientShare): ServiceLine {
-  const allowed = Math.min(line.chargeCents, percentOf(line.chargeCents, allowedPercent));
+function priceLine(
+  line: ClaimLine,
+  allowedPercent: number,
+  share: PatientShare,
+  underpayCents = 0,
+): ServiceLine {
+  const full = Math.min(line.chargeCents, percentOf(line.chargeCents, allowedPercent));
+  const allowed = Math.max(0, full - underpayCents);
   const adjustments: Adjustment[] = [];
   if (line.chargeCents > allowed) {
     adjustments.push({ group: 'CO', reason: '45', amountCents: line.chargeCents - allowed });
@@ -269,7 +277,9 @@ export function adjudicate(input: AdjudicationInput): ClaimPayment {
 
   switch (outcome.kind) {
     case 'paid':
-      lines = claim.lines.map((line) => priceLine(line, scenario.allowedPercent, noShare));
+      lines = claim.lines.map((line, i) =>
+        priceLine(line, scenario.allowedPercent, noShare, i === 0 ? scenario.underpayCents : 0),
+      );
       break;
     case 'patient_share': {
       const share: PatientShare = {
@@ -277,7 +287,9 @@ export function adjudicate(input: AdjudicationInput): ClaimPayment {
         coinsurancePercent: outcome.coinsurancePercent ?? 0,
         copayLeft: outcome.copayCents ?? 0,
       };
-      lines = claim.lines.map((line) => priceLine(line, scenario.allowedPercent, share));
+      lines = claim.lines.map((line, i) =>
+        priceLine(line, scenario.allowedPercent, share, i === 0 ? scenario.underpayCents : 0),
+      );
       break;
     }
     case 'denied': {
@@ -444,6 +456,12 @@ export function decideAppeal(input: {
   attachmentCount: number;
 }): AppealDecision {
   const { payment, scenario } = input;
+  if (scenario.appeal === undefined && scenario.underpayCents !== undefined) {
+    return {
+      decision: 'overturned',
+      reason: 'Underpayment confirmed: the claim was reprocessed at the contracted rate.',
+    };
+  }
   if (scenario.appeal) {
     return {
       decision: scenario.appeal.decision,

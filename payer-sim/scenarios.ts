@@ -132,6 +132,12 @@ export const ScenarioRuleSchema = Type.Object(
     interestPercent: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 100 })),
     /** Overpayment: one payer cycle later a PLB WO recoups this percentage of the payment. */
     recoupPercent: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
+    /**
+     * Underpayment: the first paid line is allowed this many cents less than `allowedPercent` gives
+     * (the CO-45 grows by as much), as a payer that priced the claim below its contract. A reprocessing
+     * (`repostAllowedPercent`, or an appeal, which the payer then overturns) pays the full amount.
+     */
+    underpayCents: Type.Optional(Type.Integer({ minimum: 1 })),
     /** Reprocessing: one payer cycle later a reversal (CLP02=22) and a repost at this allowed percentage. */
     repostAllowedPercent: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
     appeal: Type.Optional(AppealRuleSchema),

@@ -839,13 +839,15 @@ export class PayerSimulator {
     scenario: SelectedScenario,
     at: string,
   ): string {
+    // Reprocessing corrects the pricing: an underpayment is not repeated.
+    const { underpayCents: _corrected, ...repriced } = scenario;
     if (movedMoney(previous.payment)) {
       this.pay(record.payerId, record.billingProviderNpi, reverseClaimPayment(previous.payment), 0);
     }
     const payerClaimNumber = this.nextPayerClaimNumber();
     const payment = adjudicate({
       claim: sub.claim,
-      scenario,
+      scenario: repriced,
       payerClaimNumber,
       receivedDate: sub.receivedDate,
       replacesPayerClaimNumber: previous.payerClaimNumber,

@@ -3,6 +3,8 @@
  * something. Definitions live in domain/kpi.ts (`KPI_DEFINITIONS`) and are repeated in the OpenAPI
  * description of every figure; the counting is db/reports/kpis.ts; the period's bounds and its longest span are schemas/kpis.ts.
  */
+
+import { varianceSummary } from '../../db/fee-schedules.js';
 import {
   appealCounts,
   arSnapshot,
@@ -68,15 +70,17 @@ export function kpiRoutes(deps: AppDeps) {
           ]);
         }
         const period = { practiceId, from, to, now };
-        const [denials, byPayer, byCategory, ar, appeals, collections, firstAction] = await Promise.all([
-          denialAndCleanCounts(deps.db, period),
-          denialsByPayer(deps.db, period),
-          denialsByCategory(deps.db, period),
-          arSnapshot(deps.db, period),
-          appealCounts(deps.db, period),
-          collectionCounts(deps.db, period),
-          firstActionCounts(deps.db, period),
-        ]);
+        const [denials, byPayer, byCategory, ar, appeals, collections, firstAction, underpayments] =
+          await Promise.all([
+            denialAndCleanCounts(deps.db, period),
+            denialsByPayer(deps.db, period),
+            denialsByCategory(deps.db, period),
+            arSnapshot(deps.db, period),
+            appealCounts(deps.db, period),
+            collectionCounts(deps.db, period),
+            firstActionCounts(deps.db, period),
+            varianceSummary(deps.db, [practiceId]),
+          ]);
         const over90 = ar.buckets
           .filter((b) => b.label === '91-120' || b.label === '120+')
           .reduce((s, b) => s + b.cents, 0);
@@ -85,6 +89,7 @@ export function kpiRoutes(deps: AppDeps) {
           from,
           to,
           asOf: now.toISOString(),
+          underpayments,
           denialRate: {
             adjudicatedClaims: denials.adjudicated,
             deniedClaims: denials.denied,

@@ -133,6 +133,17 @@ export const KpiReport = Type.Object(
       },
       { ...strict, description: KPI_DEFINITIONS.timeToFirstAction },
     ),
+    underpayments: Type.Object(
+      {
+        openUnderpaidCents: Cents,
+        recoveredCents: Cents,
+        noContractRatePostings: Type.Integer(),
+        openByPayer: Type.Array(
+          Type.Object({ payerId: Type.String(), count: Type.Integer(), varianceCents: Cents }, strict),
+        ),
+      },
+      { ...strict, description: KPI_DEFINITIONS.underpayments },
+    ),
   },
   strict,
 );

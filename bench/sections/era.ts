@@ -189,6 +189,7 @@ export async function runEraPost(stack: BenchStack, claims: number, lines: numbe
     const payments = (await stack.db.selectFrom('claim_payments').selectAll().execute()).map((p) => ({
       ...p,
       summary: JSON.stringify(p.summary),
+      contract_check: p.contract_check === null ? null : JSON.stringify(p.contract_check),
     }));
     const adjustments = await stack.db.selectFrom('claim_adjustments').selectAll().execute();
     await sql`truncate bench_floor_payments, bench_floor_adjustments`.execute(stack.db);

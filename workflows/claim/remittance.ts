@@ -3,6 +3,7 @@
  * denied in part or whole, informational, or a reversal of an earlier payment (docs/x12-835.md,
  * docs/carc-rarc.md). The same posting signalled twice counts once.
  */
+import * as wf from '@temporalio/workflow';
 import { ruleFor } from '../../domain/carc.js';
 import { addDays } from '../../domain/dates.js';
 import { assessRemittance, type RemittanceSummary } from '../../domain/remittance.js';
@@ -18,6 +19,23 @@ function firstSighting(p: ClaimProcess, postingKey: string): boolean {
   seen.push(postingKey);
   if (seen.length > 100) seen.splice(0, seen.length - 100);
   return true;
+}
+
+/**
+ * Claims paid below their contracted rate wait in review as an UNDERPAYMENT instead of closing PAID.
+ * Runs recorded before this change never carried a contract verdict, so they never reach the check.
+ */
+export const UNDERPAYMENT_PATCH = 'underpayment-holds-paid';
+
+/**
+ * A later posting re-judges the claim against its contract: the variance booked as owed by the payer
+ * goes back to the contractual adjustment, and the new posting's verdict books it again if it stands.
+ */
+function reopenUnderpayment(p: ClaimProcess): void {
+  const u = p.d.underpayment;
+  if (!u) return;
+  p.d.contractualCents += u.varianceCents;
+  p.d.underpayment = undefined;
 }
 
 export async function remittanceReceived(p: ClaimProcess, r: RemittanceSummary): Promise<void> {
@@ -36,6 +54,7 @@ export async function remittanceReceived(p: ClaimProcess, r: RemittanceSummary):
     await p.record('REMITTANCE_INFORMATIONAL', { reason: outcome.reason, data });
     return;
   }
+  reopenUnderpayment(p);
   if (outcome.kind === 'REVERSAL') {
     // CLP02=22 carries the negated amounts of the original posting: add them to undo it.
     d.paidCents += outcome.paidCents;
@@ -94,6 +113,11 @@ export async function remittanceReceived(p: ClaimProcess, r: RemittanceSummary):
     }
     d.denial = undefined;
     await p.record('REMITTANCE_POSTED', { reason: `paid ${outcome.paidCents} cents`, data });
+    const contract = r.contract;
+    if (contract?.kind === 'UNDERPAYMENT' && contract.varianceCents > 0 && wf.patched(UNDERPAYMENT_PATCH)) {
+      await holdUnderpayment(p, r, contract);
+      return;
+    }
     await settle(
       p,
       `adjudicated: paid ${outcome.paidCents}, contractual ${outcome.contractualCents}, patient ${outcome.patientResponsibilityCents}`,
@@ -119,4 +143,50 @@ export async function remittanceReceived(p: ClaimProcess, r: RemittanceSummary):
     { actor: 'payer' },
   );
   await p.enterReview(`denial needs review: ${ruleFor(outcome.denial.category).action}`);
+}
+
+/**
+ * The payer allowed less than the contract: the shortfall is owed by the payer, not a contractual
+ * adjustment, so it stays open and the claim goes to review with its own category and next action
+ * (ask for reprocessing, or appeal citing the contract) and an appeal deadline from the payment date.
+ */
+async function holdUnderpayment(
+  p: ClaimProcess,
+  r: RemittanceSummary,
+  contract: NonNullable<RemittanceSummary['contract']>,
+): Promise<void> {
+  const d = p.d;
+  const v = contract.varianceCents;
+  d.contractualCents -= v;
+  d.underpayment = {
+    varianceCents: v,
+    expectedCents: contract.expectedCents,
+    payerAllowedCents: contract.payerAllowedCents,
+  };
+  const paidAt = Date.parse(`${r.paymentDate}T00:00:00Z`);
+  const rule = ruleFor('UNDERPAYMENT');
+  d.denial = {
+    category: 'UNDERPAYMENT',
+    action: rule.action,
+    appealable: rule.appealable,
+    // The shortfall was booked as CO-45 by the payer: the patient may not be billed for it.
+    group: 'CO',
+    carcs: ['45'],
+    rarcs: r.remarkCodes,
+    deniedCents: v,
+    deniedAt: new Date(paidAt).toISOString(),
+  };
+  const lastAppeal = d.appeals[d.appeals.length - 1];
+  d.appealDeadline = appealDeadlineFrom(
+    p.rules,
+    paidAt,
+    lastAppeal === undefined ? 1 : lastAppeal.level + 1,
+    p.deadlineZone(),
+  );
+  await p.record('UNDERPAYMENT_OPENED', {
+    reason: `allowed ${contract.payerAllowedCents} cents against ${contract.expectedCents} contracted: ${v} cents short`,
+    data: { postingKey: r.postingKey, ...d.underpayment },
+  });
+  await p.transition('PARTIAL', `underpaid ${v} cents against the contract`, { actor: 'payer' });
+  await p.enterReview(`underpayment needs review: ${rule.action}`);
 }

@@ -39,6 +39,12 @@ export interface ClaimData {
   patientPaidCents: number;
   writtenOffCents: number;
   denial?: m.DenialView;
+  /**
+   * An open underpayment against the contracted rates: `varianceCents` was moved out of the
+   * contractual adjustment into the open balance (the payer owes it). Absent in runs recorded before
+   * fee schedules existed.
+   */
+  underpayment?: { varianceCents: number; expectedCents: number; payerAllowedCents: number };
   rejection?: m.ClaimStatusChange;
   appeals: m.AppealView[];
   timelyFilingAt: number;

@@ -493,6 +493,90 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/practices/{practiceId}/fee-schedules/{payerId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The rates in force (or of a stored version), as JSON or as the CSV it can be uploaded from
+         * @description Roles: biller, supervisor, admin.
+         */
+        get: operations["getFeeSchedule"];
+        /**
+         * Upload the practice’s contracted rates with a payer as CSV: a new version, in force at once
+         * @description Roles: supervisor, admin. The CSV format is in docs/fee-schedules.md. A file with any error is refused whole: 422 with `errors` (`field` is `row <n>, column <name>`) and `rows` (row, column, message), at most 100.
+         */
+        put: operations["uploadFeeSchedule"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/practices/{practiceId}/fee-schedules/{payerId}/rates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Write the practice’s rates with a payer as JSON: a new version with exactly these rates
+         * @description Roles: supervisor, admin. The same rules as the CSV upload (docs/fee-schedules.md), including no overlapping effective ranges; 422 names each refused rate as `body/rates/<index>/<field>`.
+         */
+        put: operations["replaceFeeScheduleRates"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/practices/{practiceId}/fee-schedules/{payerId}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every stored version of the schedule, newest first
+         * @description Roles: biller, supervisor, admin.
+         */
+        get: operations["listFeeScheduleVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/practices/{practiceId}/payment-variances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Underpayments and overpayments against the contract, with the totals by payer
+         * @description Roles: biller, supervisor, admin. Newest first. `summary` counts every variance of the practice: open underpaid dollars, dollars recovered by later postings, open variances by payer, and postings no contract rate could price.
+         */
+        get: operations["listPaymentVariances"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/kpis": {
         parameters: {
             query?: never;
@@ -512,6 +596,7 @@ export interface paths {
          *     - **netCollectionRate**: Net collection rate. Cohort: claims whose date of service is in the period. Collected (payer paid + patient paid) / (charges - contractual adjustments). Dollars only; write-offs are not subtracted, they are what the rate exposes.
          *     - **denialsByCategory**: Denials by category: the denial adjustments on the first adjudication of claims first submitted in the period, grouped by the CARC category (domain/carc.ts); claims = distinct claims with a denial in the category, dollars = the adjustment amounts. DUPLICATE is listed here although it is excluded from the rates.
          *     - **denialsByPayer**: Denials by payer: the denial-rate cohort grouped by payer, with each payer’s denied claims, cohort claims, denied amount, charges and its own rate by count and by dollars.
+         *     - **underpayments**: Against the contracted fee schedules (docs/fee-schedules.md), as of now: open underpaid dollars, dollars recovered by later postings of underpaid claims, open variances by payer, and postings no contract rate could price.
          *     - **timeToFirstAction**: Time to first action on a denial. Cohort: claims first denied in the period (claims.first_denied_at); the clock starts at the first denial and stops at the first biller decision other than a note or an assignment (claims.first_action_at). Average and median in days over acted denials; within target = acted within 10 business days (Mon-Fri, holidays not modelled); the target rate counts denials acted on or already older than 10 business days. By count and by denied amount. Ranges are inclusive and must not be inverted: `from` <= `to` (else 400).
          */
         get: operations["getKpis"];
@@ -1060,7 +1145,7 @@ export interface operations {
                 practiceId?: string;
                 status?: ("SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF")[];
                 payerId?: string[];
-                denialCategory?: ("ELIGIBILITY" | "COORDINATION_OF_BENEFITS" | "AUTHORIZATION" | "CODING" | "BUNDLING" | "MEDICAL_NECESSITY" | "MISSING_INFORMATION" | "TIMELY_FILING" | "DUPLICATE" | "NON_COVERED" | "CREDENTIALING" | "OTHER")[];
+                denialCategory?: ("ELIGIBILITY" | "COORDINATION_OF_BENEFITS" | "AUTHORIZATION" | "CODING" | "BUNDLING" | "MEDICAL_NECESSITY" | "MISSING_INFORMATION" | "TIMELY_FILING" | "DUPLICATE" | "NON_COVERED" | "CREDENTIALING" | "UNDERPAYMENT" | "OTHER")[];
                 assignedTo?: string;
                 unassigned?: boolean;
                 escalated?: boolean;
@@ -7092,7 +7177,7 @@ export interface operations {
                 practiceId?: string;
                 assignedTo?: string;
                 unassigned?: boolean;
-                denialCategory?: ("ELIGIBILITY" | "COORDINATION_OF_BENEFITS" | "AUTHORIZATION" | "CODING" | "BUNDLING" | "MEDICAL_NECESSITY" | "MISSING_INFORMATION" | "TIMELY_FILING" | "DUPLICATE" | "NON_COVERED" | "CREDENTIALING" | "OTHER")[];
+                denialCategory?: ("ELIGIBILITY" | "COORDINATION_OF_BENEFITS" | "AUTHORIZATION" | "CODING" | "BUNDLING" | "MEDICAL_NECESSITY" | "MISSING_INFORMATION" | "TIMELY_FILING" | "DUPLICATE" | "NON_COVERED" | "CREDENTIALING" | "UNDERPAYMENT" | "OTHER")[];
                 payerId?: string[];
                 /** @description the `nextCursor` of the previous page (opaque, base64url) */
                 cursor?: string;
@@ -9374,6 +9459,1117 @@ export interface operations {
             };
         };
     };
+    getFeeSchedule: {
+        parameters: {
+            query?: {
+                /** @description a stored version; the newest when absent */
+                version?: number;
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path: {
+                practiceId: string;
+                payerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the rates (JSON), or with `format=csv` the file they can be uploaded from */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        version: {
+                            /** Format: uuid */
+                            id: string;
+                            practiceId: string;
+                            payerId: string;
+                            version: number;
+                            source: "CSV" | "API";
+                            rowCount: number;
+                            createdBy: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                        rates: {
+                            /** @description CPT or HCPCS Level II code */
+                            procedureCode: string;
+                            /** @description the modifier the rate is for; absent: any */
+                            modifier?: string;
+                            /** @description absent: every plan */
+                            planId?: string;
+                            /** @description allowed for one unit */
+                            allowedCents: number;
+                            /** Format: date */
+                            effectiveFrom: string;
+                            /** Format: date */
+                            effectiveTo?: string;
+                            multipleProcedureReducible: boolean;
+                        }[];
+                    };
+                    "text/csv": string;
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    uploadFeeSchedule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                practiceId: string;
+                payerId: string;
+            };
+            cookie?: never;
+        };
+        /** @description the fee schedule CSV (docs/fee-schedules.md): header row, then one rate per row */
+        requestBody: {
+            content: {
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        practiceId: string;
+                        payerId: string;
+                        version: number;
+                        source: "CSV" | "API";
+                        rowCount: number;
+                        createdBy: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body is larger than the API’s body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body’s content type is not one this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the CSV has errors (each named by row and column); nothing was saved */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    replaceFeeScheduleRates: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                practiceId: string;
+                payerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    rates: {
+                        /** @description CPT or HCPCS Level II code */
+                        procedureCode: string;
+                        /** @description the modifier the rate is for; absent: any */
+                        modifier?: string;
+                        /** @description absent: every plan */
+                        planId?: string;
+                        /** @description allowed for one unit */
+                        allowedCents: number;
+                        /** Format: date */
+                        effectiveFrom: string;
+                        /** Format: date */
+                        effectiveTo?: string;
+                        multipleProcedureReducible: boolean;
+                    }[];
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        practiceId: string;
+                        payerId: string;
+                        version: number;
+                        source: "CSV" | "API";
+                        rowCount: number;
+                        createdBy: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body is larger than the API’s body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body’s content type is not one this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description a rate is refused (`errors` names `body/rates/<index>/<field>`); nothing was saved */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    listFeeScheduleVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                practiceId: string;
+                payerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        versions: {
+                            /** Format: uuid */
+                            id: string;
+                            practiceId: string;
+                            payerId: string;
+                            version: number;
+                            source: "CSV" | "API";
+                            rowCount: number;
+                            createdBy: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    listPaymentVariances: {
+        parameters: {
+            query?: {
+                status?: "OPEN" | "RESOLVED";
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                practiceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: {
+                            /** Format: uuid */
+                            id: string;
+                            /** Format: uuid */
+                            claimId: string;
+                            claimNumber: string;
+                            payerId: string;
+                            kind: "UNDERPAYMENT" | "OVERPAYMENT";
+                            status: "OPEN" | "RESOLVED";
+                            /** @description integer cents */
+                            openingVarianceCents: number;
+                            /** @description integer cents */
+                            varianceCents: number;
+                            /** @description integer cents */
+                            expectedCents: number;
+                            /** @description integer cents */
+                            payerAllowedCents: number;
+                            /** @description integer cents */
+                            toleranceCents: number;
+                            /** @description integer cents */
+                            recoveredCents: number;
+                            /** Format: date-time */
+                            openedAt: string;
+                            resolvedAt: string | null;
+                        }[];
+                        summary: {
+                            /** @description integer cents */
+                            openUnderpaidCents: number;
+                            /** @description integer cents */
+                            recoveredCents: number;
+                            /** @description postings whose allowed lines no rate prices */
+                            noContractRatePostings: number;
+                            openByPayer: {
+                                payerId: string;
+                                count: number;
+                                /** @description integer cents */
+                                varianceCents: number;
+                            }[];
+                        };
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
     getKpis: {
         parameters: {
             query: {
@@ -9504,6 +10700,20 @@ export interface operations {
                             /** @description integer cents */
                             withinTargetCents: number;
                             withinTargetByDollars: number | null;
+                        };
+                        /** @description Against the contracted fee schedules (docs/fee-schedules.md), as of now: open underpaid dollars, dollars recovered by later postings of underpaid claims, open variances by payer, and postings no contract rate could price. */
+                        underpayments: {
+                            /** @description integer cents */
+                            openUnderpaidCents: number;
+                            /** @description integer cents */
+                            recoveredCents: number;
+                            noContractRatePostings: number;
+                            openByPayer: {
+                                payerId: string;
+                                count: number;
+                                /** @description integer cents */
+                                varianceCents: number;
+                            }[];
                         };
                     };
                 };

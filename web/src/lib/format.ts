@@ -89,6 +89,7 @@ const CATEGORY_LABELS: Record<string, string> = {
   DUPLICATE: 'Duplicate',
   NON_COVERED: 'Non-covered service',
   CREDENTIALING: 'Credentialing',
+  UNDERPAYMENT: 'Underpaid against the contract',
   OTHER: 'Other',
 };
 
@@ -104,6 +105,7 @@ const ACTION_LABELS: Record<string, string> = {
   CHECK_ORIGINAL_CLAIM: 'Check the original claim',
   BILL_PATIENT_IF_WAIVER_ELSE_APPEAL: 'Bill the patient if a waiver is on file, else appeal',
   FIX_ENROLLMENT_AND_REBILL: 'Fix provider enrollment, then rebill',
+  REQUEST_REPROCESSING: 'Ask the payer to reprocess at the contracted rate',
   REVIEW: 'Review',
 };
 
