@@ -16,6 +16,8 @@ import type { RemittanceSummary } from '../domain/remittance.js';
 export interface Actor {
   actor: string;
   requestId?: string;
+  /** The status the decision was made against; refused when the claim is no longer in it. */
+  expectedStatus?: string;
 }
 
 export type { ClaimRef } from '../domain/claim.js';

@@ -6,6 +6,7 @@
  * sense, is the claim workflow's update validator's call (its refusal is the 409 or 422 answer).
  */
 import { Type } from 'typebox';
+import { CLAIM_STATUSES } from '../../domain/claim-status.js';
 import { HOLD_REASONS } from '../../workflows/messages.js';
 import {
   CLAIM_SUMMARY_EXAMPLE,
@@ -16,8 +17,20 @@ import {
 } from './claims.js';
 import { DateParam, strict, Uuid } from './common.js';
 
+/**
+ * The claim status the decision was made against (what the biller saw). When the claim has moved on
+ * since (another biller decided first), the decision is refused with 409 instead of acting on a state
+ * nobody looked at: optimistic concurrency for people working one queue.
+ */
+const expectedStatus = Type.Optional(
+  Type.Enum(CLAIM_STATUSES, {
+    description: 'refuse (409) unless the claim is still in this status, e.g. the one the biller saw',
+  }),
+);
+
 export const ResubmitBody = Type.Object(
   {
+    expectedStatus,
     reason: Type.String({ minLength: 1, maxLength: 500 }),
     changes: Type.Record(Type.String(), Type.Unknown(), {
       description:
@@ -29,6 +42,7 @@ export const ResubmitBody = Type.Object(
 );
 export const AppealBody = Type.Object(
   {
+    expectedStatus,
     grounds: Type.String({ minLength: 1, maxLength: 4000 }),
     attachments: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 50, default: [] }),
     attachmentIds: Type.Optional(
@@ -44,6 +58,7 @@ export const AppealBody = Type.Object(
 );
 export const AppealDecisionBody = Type.Object(
   {
+    expectedStatus,
     outcome: Type.Union([Type.Literal('overturned'), Type.Literal('upheld')]),
     reason: Type.Optional(Type.String({ maxLength: 1000 })),
     decidedAt: Type.Optional(Type.String({ format: 'date-time' })),
@@ -52,6 +67,7 @@ export const AppealDecisionBody = Type.Object(
 );
 export const WriteOffBody = Type.Object(
   {
+    expectedStatus,
     reasonCode: Type.Union(
       [
         'SMALL_BALANCE',
@@ -68,7 +84,11 @@ export const WriteOffBody = Type.Object(
   strict,
 );
 export const TransferBody = Type.Object(
-  { reason: Type.String({ minLength: 1, maxLength: 500 }), waiverOnFile: Type.Optional(Type.Boolean()) },
+  {
+    expectedStatus,
+    reason: Type.String({ minLength: 1, maxLength: 500 }),
+    waiverOnFile: Type.Optional(Type.Boolean()),
+  },
   strict,
 );
 export const AssignBody = Type.Object(
@@ -78,6 +98,7 @@ export const AssignBody = Type.Object(
 export const NoteBody = Type.Object({ text: Type.String({ minLength: 1, maxLength: 4000 }) }, strict);
 export const HoldBody = Type.Object(
   {
+    expectedStatus,
     reason: Type.Enum(HOLD_REASONS),
     note: Type.Optional(Type.String({ maxLength: 1000 })),
   },
@@ -85,6 +106,7 @@ export const HoldBody = Type.Object(
 );
 export const PaymentPlanBody = Type.Object(
   {
+    expectedStatus,
     installmentCents: PositiveCents,
     intervalDays: Type.Integer({ minimum: 7, maximum: 92 }),
     firstDueDate: DateParam('calendar date, YYYY-MM-DD'),

@@ -212,6 +212,12 @@ export function refusal(name: DecisionName, d: ClaimData, raw: unknown, now: num
   const plain = (message: string): Refusal => ({ message, type: FailureType.DecisionRefused });
   if (typeof input.actor !== 'string' || input.actor === '') return plain('actor is required');
   if (isTerminal(d.status) && name !== 'addNote') return plain(`the claim is closed (${d.status})`);
+  // A decision made against a state the claim has left (another biller decided first) is refused.
+  if (typeof input.expectedStatus === 'string' && input.expectedStatus !== d.status) {
+    return plain(
+      `the claim is ${d.status} now, not ${input.expectedStatus} as this decision expected: someone decided first; read the claim again`,
+    );
+  }
   const r = DECISIONS[name].refuse(d, input, now);
   return typeof r === 'string' ? plain(r) : r;
 }

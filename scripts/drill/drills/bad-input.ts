@@ -132,15 +132,23 @@ function badRequests(): BadRequest[] {
   ];
 }
 
+/**
+ * Fixtures that are valid 835s: other separators, and the noisy twin of a clean file whose noise the
+ * parser tolerates with warnings (docs/835-tolerance.md). Every other fixture is malformed.
+ */
+const WELL_FORMED_FIXTURES = [
+  '835-full.edi',
+  '835-minimal.edi',
+  '835-pipe-newline.edi',
+  '835-bang-crlf.edi',
+  '835-noisy.edi',
+];
+
 /** Malformed 835s: the project's own bad fixtures plus damaged copies of real payer files. */
 function bad835s(goodFiles: string[], count: number): { kind: string; raw: string }[] {
   const dir = join(REPO_ROOT, 'test', 'fixtures', 'x12');
   const fixtures = readdirSync(dir)
-    .filter(
-      (f) =>
-        f.endsWith('.edi') &&
-        !['835-full.edi', '835-minimal.edi', '835-pipe-newline.edi', '835-bang-crlf.edi'].includes(f),
-    )
+    .filter((f) => f.endsWith('.edi') && !WELL_FORMED_FIXTURES.includes(f))
     .map((f) => ({ kind: f, raw: readFileSync(join(dir, f), 'utf8') }));
   const out = [...fixtures];
   let i = 0;

@@ -17,17 +17,25 @@ const BILLERS = 50;
 const DECISIONS = [
   {
     path: 'appeals',
-    body: { grounds: 'Medical necessity is documented in the visit note.', attachments: ['note.pdf'] },
+    body: {
+      expectedStatus: 'NEEDS_REVIEW',
+      grounds: 'Medical necessity is documented in the visit note.',
+      attachments: ['note.pdf'],
+    },
     to: ['APPEALING', 'AWAITING_PAYMENT', 'PAID'],
   },
   {
     path: 'write-off',
-    body: { reasonCode: 'ADMINISTRATIVE', note: 'not worth pursuing' },
+    body: { expectedStatus: 'NEEDS_REVIEW', reasonCode: 'ADMINISTRATIVE', note: 'not worth pursuing' },
     to: ['WRITTEN_OFF'],
   },
   {
     path: 'transfer-to-patient',
-    body: { reason: 'non-covered service, waiver on file', waiverOnFile: true },
+    body: {
+      expectedStatus: 'NEEDS_REVIEW',
+      reason: 'non-covered service, waiver on file',
+      waiverOnFile: true,
+    },
     to: ['PATIENT_BALANCE'],
   },
 ] as const;

@@ -2670,6 +2670,11 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /**
+                     * @description refuse (409) unless the claim is still in this status, e.g. the one the biller saw
+                     * @enum {unknown}
+                     */
+                    expectedStatus?: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                     reason: string;
                     /** @description the corrected values by field: `lines.<n>.procedureCode|modifiers|units|chargeCents`, `diagnosisCodes`, `billingProviderNpi`, `memberId` */
                     changes: {
@@ -3098,6 +3103,11 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /**
+                     * @description refuse (409) unless the claim is still in this status, e.g. the one the biller saw
+                     * @enum {unknown}
+                     */
+                    expectedStatus?: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                     grounds: string;
                     /** @default [] */
                     attachments: string[];
@@ -3524,6 +3534,11 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /**
+                     * @description refuse (409) unless the claim is still in this status, e.g. the one the biller saw
+                     * @enum {unknown}
+                     */
+                    expectedStatus?: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                     outcome: "overturned" | "upheld";
                     reason?: string;
                     /** Format: date-time */
@@ -3949,6 +3964,11 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /**
+                     * @description refuse (409) unless the claim is still in this status, e.g. the one the biller saw
+                     * @enum {unknown}
+                     */
+                    expectedStatus?: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                     reasonCode: "SMALL_BALANCE" | "TIMELY_FILING" | "BAD_DEBT" | "NON_COVERED" | "ADMINISTRATIVE" | "BUNDLED" | "CHARITY";
                     note?: string;
                 };
@@ -4372,6 +4392,11 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /**
+                     * @description refuse (409) unless the claim is still in this status, e.g. the one the biller saw
+                     * @enum {unknown}
+                     */
+                    expectedStatus?: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                     reason: string;
                     waiverOnFile?: boolean;
                 };
@@ -5637,6 +5662,11 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /**
+                     * @description refuse (409) unless the claim is still in this status, e.g. the one the biller saw
+                     * @enum {unknown}
+                     */
+                    expectedStatus?: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                     /** @enum {unknown} */
                     reason: "FINANCIAL_ASSISTANCE" | "DISPUTE" | "BANKRUPTCY" | "DECEASED" | "OTHER";
                     note?: string;
@@ -6060,6 +6090,11 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /**
+                     * @description refuse (409) unless the claim is still in this status, e.g. the one the biller saw
+                     * @enum {unknown}
+                     */
+                    expectedStatus?: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                     /** @enum {unknown} */
                     reason: "FINANCIAL_ASSISTANCE" | "DISPUTE" | "BANKRUPTCY" | "DECEASED" | "OTHER";
                     note?: string;
@@ -6485,6 +6520,11 @@ export interface operations {
                  *     }
                  */
                 "application/json": {
+                    /**
+                     * @description refuse (409) unless the claim is still in this status, e.g. the one the biller saw
+                     * @enum {unknown}
+                     */
+                    expectedStatus?: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                     /** @description integer cents, > 0 */
                     installmentCents: number;
                     intervalDays: number;

@@ -76,8 +76,21 @@ type DecisionState =
  * One decision form: sends the API call, shows "applying" while the workflow answers 202, and the
  * workflow's refusal next to the button that caused it.
  */
+/** Decisions that change the claim's state: they name the status the biller saw (409 if it moved on). */
+const EXPECTS_STATUS: ReadonlySet<DecisionPath> = new Set<DecisionPath>([
+  'resubmit-corrected',
+  'appeals',
+  'appeal-decision',
+  'write-off',
+  'transfer-to-patient',
+  'holds',
+  'holds/release',
+  'payment-plan',
+]);
+
 function Decision({
   claimId,
+  status,
   path,
   title,
   submitLabel,
@@ -86,6 +99,8 @@ function Decision({
   onApplied,
 }: {
   claimId: string;
+  /** The status the page shows: sent as `expectedStatus`, so a decision never acts on a state unseen. */
+  status: string;
   path: DecisionPath;
   title: string;
   submitLabel: string;
@@ -105,12 +120,15 @@ function Decision({
     }
     setState({ kind: 'sending' });
     const key = idempotencyKey();
+    const body = EXPECTS_STATUS.has(path)
+      ? { ...(built.body as object), expectedStatus: status }
+      : built.body;
     const outcome = await resolveDecision(
       async () => {
         // Same body and Idempotency-Key on every attempt: a resend attaches to the same update.
         const { response, data, error } = await api.POST(`/claims/{id}/${path}` as '/claims/{id}/notes', {
           params: { path: { id: claimId } },
-          body: built.body as never,
+          body: body as never,
           headers: { 'Idempotency-Key': key },
         });
         return { status: response.status, body: data ?? error };
@@ -443,7 +461,7 @@ function Decisions({
   useEffect(() => {
     if (focusNote) noteRef.current?.focus();
   }, [focusNote]);
-  const common = { claimId: c.id, onApplied };
+  const common = { claimId: c.id, status: live?.status ?? c.status, onApplied };
   const cents = (v: string) => parseDollars(v);
   return (
     <section aria-labelledby="decisions-h">
