@@ -4,6 +4,7 @@
  * are classified for Temporal's retry (failures.ts). Activity names are the property names below and
  * recorded histories refer to them: rename none.
  */
+import { createClaimRuleActivities } from './claim-rules.js';
 import { createClaimStoreActivities } from './claim-store.js';
 import type { ActivityDeps } from './deps.js';
 import { createDocumentActivities } from './documents.js';
@@ -25,6 +26,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPatientBalanceActivities(deps),
     ...createEraActivities(deps),
     ...createRulesRolloutActivities(deps),
+    ...createClaimRuleActivities(deps),
     deliverAppealPacket,
   };
 }

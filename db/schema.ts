@@ -512,6 +512,48 @@ export interface Database {
   fee_schedule_versions: FeeScheduleVersionsTable;
   fee_schedule_rates: FeeScheduleRatesTable;
   payment_variances: PaymentVariancesTable;
+  claim_rules: ClaimRulesTable;
+  claim_rule_proposals: ClaimRuleProposalsTable;
+}
+
+export interface ClaimRulesTable {
+  id: Generated<string>;
+  practice_id: string;
+  rule_key: string;
+  version: number;
+  payer_id: string | null;
+  kind: string;
+  action: string;
+  /** procedureCode, modifier, diagnosisPrefixes, withinDays (`ClaimRule` in domain/claim-scrubber.ts). */
+  params: Json;
+  description: string;
+  active: boolean;
+  source: 'MANUAL' | 'LEARNED';
+  proposal_id: string | null;
+  created_by: string;
+  created_at: CreatedAt;
+}
+
+export interface ClaimRuleProposalsTable {
+  id: Generated<string>;
+  practice_id: string;
+  payer_id: string;
+  procedure_code: string;
+  modifier: string;
+  carc: string;
+  denied_lines: number;
+  lines: number;
+  denied_cents: number;
+  with_modifier_lines: number;
+  with_modifier_denied: number;
+  example_claim_ids: string[];
+  status: 'PROPOSED' | 'ACCEPTED' | 'REJECTED';
+  decided_by: string | null;
+  decided_at: Timestamp | null;
+  decision_reason: string | null;
+  rule_key: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 }
 
 export type ClaimRow = Selectable<ClaimsTable>;

@@ -23,7 +23,7 @@ export function isOpenClaim(alias: string): RawBuilder<boolean> {
 }
 
 /** Statuses in which a claim waits for a biller: the work queue (`claims_worklist_idx`). */
-export const WORKLIST_STATUSES = ['NEEDS_REVIEW', 'NEEDS_CORRECTION'] as const;
+export const WORKLIST_STATUSES = ['NEEDS_REVIEW', 'NEEDS_CORRECTION', 'HOLD'] as const;
 
 export function isWorklistClaim(alias: string): RawBuilder<boolean> {
   return sql<boolean>`${sql.ref(`${alias}.status`)} in (${literalList(WORKLIST_STATUSES)})`;

@@ -28,6 +28,6 @@ export function timelyFilingMatters(
   status: ClaimStatus,
   denial: { action: RecommendedAction } | undefined,
 ): boolean {
-  if (status === 'NEEDS_CORRECTION' || status === 'SUBMITTING') return true;
+  if (status === 'NEEDS_CORRECTION' || status === 'SUBMITTING' || status === 'HOLD') return true;
   return status === 'NEEDS_REVIEW' && denial !== undefined && isResubmitAction(denial.action);
 }

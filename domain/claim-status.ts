@@ -4,6 +4,8 @@
  */
 export const CLAIM_STATUSES = [
   'SUBMITTING',
+  /** Held before submission by a claim rule, until corrected or the rule is overridden. */
+  'HOLD',
   'AWAITING_ADJUDICATION',
   'NEEDS_CORRECTION',
   'DENIED',

@@ -12,7 +12,11 @@ import { createLogger } from '../logging/logger.js';
 import { createDataConverter } from '../temporal/codec.js';
 import { connectClient, connectionOptions, createTemporalClient } from '../temporal/connection.js';
 import { installRuntime } from './runtime.js';
-import { ensureEraPollSchedule, ensureWebhookRedeliverySchedule } from './schedules.js';
+import {
+  ensureEraPollSchedule,
+  ensureRuleMinerSchedule,
+  ensureWebhookRedeliverySchedule,
+} from './schedules.js';
 import { createClaimsWorker } from './worker.js';
 
 const USAGE = `Usage: node dist/worker/main.js [--help]
@@ -66,6 +70,7 @@ await ensureEraPollSchedule(client, {
   intervalSeconds: config.eraPollIntervalSeconds,
 });
 await ensureWebhookRedeliverySchedule(client, { taskQueue: config.temporal.taskQueue });
+await ensureRuleMinerSchedule(client, { taskQueue: config.temporal.taskQueue });
 
 // The SDK's Runtime already listens for SIGINT/SIGTERM (its `shutdownSignals`) and shuts every worker
 // down; calling `worker.shutdown()` again on a draining worker throws. Here the signal is only logged.

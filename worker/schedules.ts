@@ -3,7 +3,7 @@
  * start, or updated when the interval changed; Temporal, not a cron in our process, owns the timing.
  */
 import { type Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
-import { eraPollScheduleId, webhookRedeliveryScheduleId } from '../workflows/ids.js';
+import { eraPollScheduleId, ruleMinerScheduleId, webhookRedeliveryScheduleId } from '../workflows/ids.js';
 
 export async function ensureEraPollSchedule(
   client: Client,
@@ -56,6 +56,33 @@ export async function ensureWebhookRedeliverySchedule(
       spec,
       action,
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10m' },
+    });
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    await client.schedule.getHandle(scheduleId).update((prev) => ({ ...prev, spec, action }));
+  }
+}
+
+/**
+ * The Temporal Schedule that mines first adjudications for claim-rule proposals, once a day: denial
+ * patterns take weeks of remittances to show, so a daily refresh loses nothing.
+ */
+export async function ensureRuleMinerSchedule(client: Client, opts: { taskQueue: string }): Promise<void> {
+  const scheduleId = ruleMinerScheduleId(opts.taskQueue);
+  const spec = { intervals: [{ every: '1d' as const }] };
+  const action = {
+    type: 'startWorkflow' as const,
+    workflowType: 'ruleMinerWorkflow',
+    taskQueue: opts.taskQueue,
+    workflowId: `rule-miner-run-${opts.taskQueue}`,
+    args: [{}],
+  };
+  try {
+    await client.schedule.create({
+      scheduleId,
+      spec,
+      action,
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1d' },
     });
   } catch (err) {
     if (!(err instanceof ScheduleAlreadyRunning)) throw err;

@@ -15,6 +15,7 @@ export type StoreActivities = Pick<
   | 'recordAppealDecision'
   | 'postPatientPayment'
   | 'sendPatientStatement'
+  | 'scrubClaim'
 >;
 /** Calls to the payer/clearinghouse on behalf of one claim. */
 export type PayerActivities = Pick<
@@ -34,6 +35,8 @@ export type ClearinghouseActivities = Pick<Activities, 'pullEraFiles'>;
 export type RedeliveryActivities = Pick<Activities, 'redeliverFailedNotifications'>;
 /** Building, storing and sending documents (appeal packets). */
 export type DocumentActivities = Pick<Activities, 'deliverAppealPacket'>;
+/** Mining first adjudications for claim-rule proposals. */
+export type MinerActivities = Pick<Activities, 'mineClaimRules'>;
 /** Paging a payer-rule change out to the claims waiting on it. */
 export type RolloutActivities = Pick<Activities, 'signalRulesChange' | 'recordRulesRollout'>;
 
@@ -91,4 +94,10 @@ export const rollout = proxyActivities<RolloutActivities>({
 export const documents = proxyActivities<DocumentActivities>({
   startToCloseTimeout: '3m',
   retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '10m' },
+});
+
+/** One mining run reads every practice's first adjudications: a generous timeout, bounded retries. */
+export const miner = proxyActivities<MinerActivities>({
+  startToCloseTimeout: '10m',
+  retry: { initialInterval: '5s', backoffCoefficient: 2, maximumInterval: '2m', maximumAttempts: 5 },
 });

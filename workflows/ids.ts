@@ -25,6 +25,11 @@ export function eraIngestWorkflowId(checksum: string): string {
   return `era-${checksum}`;
 }
 
+/** One claim-rule mining schedule per task queue. */
+export function ruleMinerScheduleId(taskQueue: string): string {
+  return `rule-miner-${taskQueue}`;
+}
+
 /** One webhook redelivery schedule per task queue. */
 export function webhookRedeliveryScheduleId(taskQueue: string): string {
   return `webhook-redelivery-${taskQueue}`;

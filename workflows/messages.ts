@@ -97,6 +97,11 @@ export interface PaymentPlanInput extends Actor {
   firstDueDate: string;
 }
 
+/** A biller files a held claim as it is, overriding the claim rules that held it (audited). */
+export interface OverrideClaimRulesInput extends Actor {
+  reason: string;
+}
+
 export const resubmitCorrectedUpdate = defineUpdate<ClaimView, [ResubmitCorrectedInput]>('resubmitCorrected');
 export const fileAppealUpdate = defineUpdate<ClaimView, [FileAppealInput]>('fileAppeal');
 export const recordAppealDecisionUpdate = defineUpdate<ClaimView, [RecordAppealDecisionInput]>(
@@ -109,6 +114,9 @@ export const addNoteUpdate = defineUpdate<ClaimView, [AddNoteInput]>('addNote');
 export const placeHoldUpdate = defineUpdate<ClaimView, [PlaceHoldInput]>('placeHold');
 export const releaseHoldUpdate = defineUpdate<ClaimView, [ReleaseHoldInput]>('releaseHold');
 export const setupPaymentPlanUpdate = defineUpdate<ClaimView, [PaymentPlanInput]>('setupPaymentPlan');
+export const overrideClaimRulesUpdate = defineUpdate<ClaimView, [OverrideClaimRulesInput]>(
+  'overrideClaimRules',
+);
 
 export interface DeadlineView {
   kind: 'TIMELY_FILING' | 'APPEAL' | 'REVIEW_SLA';

@@ -8,6 +8,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { Activities } from '../../activities/index.js';
 import type { ClaimStatusResult, SubmissionResult } from '../../activities/payer/gateway.js';
 import type { ClaimEventRecord, NotificationRequest, StatementRequest } from '../../db/records.js';
+import type { ScrubFinding } from '../../domain/claim-scrubber.js';
 import { FailureType } from '../../domain/failures.js';
 import { DEFAULT_RULES, type PayerRules } from '../../domain/payer-rules.js';
 
@@ -27,6 +28,8 @@ export interface FakeScript {
   appealStatuses?: ('pending' | 'overturned' | 'upheld')[];
   /** When set, appeal packets are refused with this message (a non-retryable failure). */
   packetRefusal?: string;
+  /** Scrubber findings for successive scrubs; the last one repeats (none when absent). */
+  scrubs?: ScrubFinding[][];
 }
 
 export class FakeWorld {
@@ -36,6 +39,7 @@ export class FakeWorld {
   statements: StatementRequest[] = [];
   payments = new Set<string>();
   private submitN = 0;
+  private scrubN = 0;
   private statusN = 0;
   private appealN = 0;
 
@@ -63,6 +67,10 @@ export class FakeWorld {
       async loadPayerRules(input) {
         rec('loadPayerRules', input);
         return world.script.rules ?? DEFAULT_RULES.COMMERCIAL;
+      },
+      async scrubClaim(input) {
+        rec('scrubClaim', input);
+        return pick(world.script.scrubs, world.scrubN++, []);
       },
       async submitClaim(input) {
         rec('submitClaim', input);

@@ -14,7 +14,7 @@ import { appealDecided, fileAppeal } from './appeals.js';
 import { changeHold, setupPaymentPlan, transferToPatient, writeOff } from './patient.js';
 import type { ClaimProcess } from './process.js';
 import { type ClaimData, PATIENT_STATES, shownDeadline } from './state.js';
-import { resubmitCorrected } from './submission.js';
+import { overrideClaimRules, resubmitCorrected } from './submission.js';
 
 /** Why a decision is refused, with the failure type the API maps (and the field, for a bad correction). */
 export interface Refusal {
@@ -78,11 +78,11 @@ export const DECISIONS = {
   resubmitCorrected: decision<m.ResubmitCorrectedInput>({
     update: m.resubmitCorrectedUpdate,
     refuse(d, input, now) {
-      if (d.status !== 'NEEDS_REVIEW' && d.status !== 'NEEDS_CORRECTION')
-        return `a corrected claim can be sent only from NEEDS_REVIEW or NEEDS_CORRECTION, not ${d.status}`;
+      if (d.status !== 'NEEDS_REVIEW' && d.status !== 'NEEDS_CORRECTION' && d.status !== 'HOLD')
+        return `a corrected claim can be sent only from NEEDS_REVIEW, NEEDS_CORRECTION or HOLD, not ${d.status}`;
       if (d.denial?.category === 'DUPLICATE')
         return 'a duplicate denial is resolved by checking the original claim, not by resubmitting';
-      if (now > d.timelyFilingAt && d.status === 'NEEDS_CORRECTION')
+      if (now > d.timelyFilingAt && (d.status === 'NEEDS_CORRECTION' || d.status === 'HOLD'))
         return d.timeZone
           ? `the timely filing limit ended on ${shownDeadline(d, d.timelyFilingAt)}`
           : `the timely filing limit passed on ${isoDate(d.timelyFilingAt)}`;
@@ -134,6 +134,7 @@ export const DECISIONS = {
       const open = [
         'NEEDS_REVIEW',
         'NEEDS_CORRECTION',
+        'HOLD',
         'PATIENT_BALANCE',
         'PAYMENT_PLAN',
         'AWAITING_PAYMENT',
@@ -154,6 +155,16 @@ export const DECISIONS = {
       return undefined;
     },
     apply: transferToPatient,
+  }),
+  overrideClaimRules: decision<m.OverrideClaimRulesInput>({
+    update: m.overrideClaimRulesUpdate,
+    refuse(d, input) {
+      if (d.status !== 'HOLD' || !d.scrubHold)
+        return `only a held claim can be filed over its rules (the claim is ${d.status})`;
+      if (!filled(input.reason)) return 'a reason is required to override a claim rule';
+      return undefined;
+    },
+    apply: overrideClaimRules,
   }),
   assign: decision<m.AssignInput>({
     update: m.assignUpdate,

@@ -3,8 +3,10 @@
  * reopened from its Postgres row), and the pure views derived from it: balances, deadlines, the next
  * timer, the claim screen and the claims-row projection. Nothing here awaits or calls Temporal.
  */
+
 import type { ClaimProjection, ClaimResumeRow } from '../../activities/types.js';
 import { timelyFilingMatters } from '../../domain/claim-rules.js';
+import type { ScrubFinding } from '../../domain/claim-scrubber.js';
 import { type ClaimStatus, isTerminal } from '../../domain/claim-status.js';
 import { addDays, isoDate } from '../../domain/dates.js';
 import { appealDeadlineFor } from '../../domain/deadline-rules.js';
@@ -46,6 +48,10 @@ export interface ClaimData {
    */
   underpayment?: { varianceCents: number; expectedCents: number; payerAllowedCents: number };
   rejection?: m.ClaimStatusChange;
+  /** Held before submission: the claim-rule findings and the submission they stopped. */
+  scrubHold?: { findings: ScrubFinding[]; frequencyCode: '1' | '7' };
+  /** Rule versions (`key@version`) a biller overrode for this claim: they hold it no more. */
+  scrubOverrides?: string[];
   appeals: m.AppealView[];
   timelyFilingAt: number;
   /** The timely filing deadline's date and clock start, when it ends at the end of a local day. */

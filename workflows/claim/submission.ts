@@ -3,6 +3,7 @@
  * corrected resubmission), front-end rejections, and the payer follow-up with its claim status inquiry
  * (276/277). Deadlines: docs/deadlines.md.
  */
+import * as wf from '@temporalio/workflow';
 import { addDays, isoDate } from '../../domain/dates.js';
 import {
   isFrontEndRejection,
@@ -15,9 +16,53 @@ import type * as m from '../messages.js';
 import { type ClaimProcess, payerRefusal } from './process.js';
 import { appealDeadlineFrom } from './state.js';
 
+/**
+ * Claims are checked against the practice's claim rules before each submission; a HOLD finding stops
+ * the submission in the HOLD state. Runs recorded before the scrubber never call it.
+ */
+export const SCRUB_PATCH = 'pre-submission-scrub';
+
+/** The key a rule version is overridden under. */
+export const overrideKey = (f: { ruleKey: string; version: number }) => `${f.ruleKey}@${f.version}`;
+
+/**
+ * Runs the scrubber: warnings go to the timeline, holding findings (not overridden for this claim) stop
+ * the submission. True when the claim is now held.
+ */
+async function heldByClaimRules(
+  p: ClaimProcess,
+  frequencyCode: '1' | '7',
+  actor?: m.Actor,
+): Promise<boolean> {
+  const d = p.d;
+  const findings = await store.scrubClaim({ claimUuid: p.ref.claimUuid, timelyFilingAt: d.timelyFilingAt });
+  const overridden = new Set(d.scrubOverrides ?? []);
+  const warnings = findings.filter((f) => f.action === 'WARN' || overridden.has(overrideKey(f)));
+  if (warnings.length > 0) {
+    await p.record('CLAIM_RULE_WARNING', {
+      reason: warnings.map((f) => f.message).join('; '),
+      data: { findings: warnings },
+    });
+  }
+  const holds = findings.filter((f) => f.action === 'HOLD' && !overridden.has(overrideKey(f)));
+  if (holds.length === 0) {
+    d.scrubHold = undefined;
+    return false;
+  }
+  d.scrubHold = { findings: holds, frequencyCode };
+  d.followUpAt = undefined;
+  // The timely filing limit keeps running while the claim is held.
+  p.scheduleReminders('TIMELY_FILING', d.timelyFilingAt);
+  await p.transition('HOLD', `held before submission: ${holds.map((f) => f.message).join('; ')}`, actor, {
+    findings: holds,
+  });
+  return true;
+}
+
 /** Sends the claim (an original `1` or a replacement `7`) and waits for the payer if it is accepted. */
 export async function submit(p: ClaimProcess, frequencyCode: '1' | '7', actor?: m.Actor): Promise<void> {
   const d = p.d;
+  if (wf.patched(SCRUB_PATCH) && (await heldByClaimRules(p, frequencyCode, actor))) return;
   d.submissions += 1;
   d.frequencyCode = frequencyCode;
   // Made here, not in the activity: every retry of this submission carries the same key.
@@ -79,7 +124,12 @@ export async function resubmitCorrected(p: ClaimProcess, input: m.ResubmitCorrec
   p.clearEscalation();
   // A rejected claim never reached adjudication: it is refiled as a new original (frequency 1).
   // An adjudicated one is replaced (frequency 7, REF*F8 with the payer's claim number).
-  const frequency = d.status === 'NEEDS_REVIEW' && d.payerClaimNumber ? '7' : '1';
+  const frequency =
+    d.status === 'HOLD' && d.scrubHold
+      ? d.scrubHold.frequencyCode
+      : d.status === 'NEEDS_REVIEW' && d.payerClaimNumber
+        ? '7'
+        : '1';
   d.denial = undefined;
   d.appealDeadline = undefined;
   d.reviewSlaAt = undefined;
@@ -169,4 +219,23 @@ export async function statusChanged(p: ClaimProcess, change: m.ClaimStatusChange
   }
   const cat = normaliseStatusCategory(change.category);
   await p.record('CLAIM_STATUS', { reason: `${cat}: ${change.message}`, data: { ...change } });
+}
+
+/** A biller files a held claim as it is: the rule versions that held it are overridden, with the reason. */
+export async function overrideClaimRules(p: ClaimProcess, input: m.OverrideClaimRulesInput): Promise<void> {
+  const d = p.d;
+  const hold = d.scrubHold;
+  if (!hold) return;
+  d.scrubOverrides = [...(d.scrubOverrides ?? []), ...hold.findings.map(overrideKey)];
+  p.clearEscalation();
+  d.reminders = [];
+  await p.record('CLAIM_RULES_OVERRIDDEN', {
+    actor: input,
+    reason: input.reason,
+    data: {
+      rules: hold.findings.map((f) => ({ ruleKey: f.ruleKey, version: f.version, message: f.message })),
+    },
+  });
+  await p.transition('SUBMITTING', `claim rules overridden: ${input.reason}`, input);
+  await submit(p, hold.frequencyCode, input);
 }
