@@ -15,6 +15,7 @@ import { registerProblems } from './plugins/problems.js';
 import { registerStrictBody } from './plugins/strict-body.js';
 import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditRoutes } from './routes/audit.js';
+import { claimRuleRoutes } from './routes/claim-rules.js';
 import { claimRoutes } from './routes/claims.js';
 import { codecRoutes } from './routes/codec.js';
 import { decisionRoutes } from './routes/decisions.js';
@@ -71,6 +72,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(remittanceRoutes(deps));
   await app.register(payerRuleRoutes(deps));
   await app.register(feeScheduleRoutes(deps));
+  await app.register(claimRuleRoutes(deps));
   await app.register(kpiRoutes(deps));
   await app.register(exportRoutes(deps));
   await app.register(apiKeyRoutes(deps));

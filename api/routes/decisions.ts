@@ -198,6 +198,13 @@ export function decisionRoutes(deps: AppDeps) {
       m.recordAppealDecisionUpdate,
       'Record the payer’s appeal decision',
     );
+    decision(
+      'override-claim-rules',
+      'overrideClaimRules',
+      s.OverrideRulesBody,
+      m.overrideClaimRulesUpdate,
+      'File a claim held by claim rules as it is; the reason is recorded in the timeline',
+    );
     decision('write-off', 'writeOffClaim', s.WriteOffBody, m.writeOffUpdate, 'Write off the open balance');
     decision(
       'transfer-to-patient',

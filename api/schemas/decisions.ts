@@ -91,6 +91,17 @@ export const TransferBody = Type.Object(
   },
   strict,
 );
+export const OverrideRulesBody = Type.Object(
+  {
+    expectedStatus,
+    reason: Type.String({
+      minLength: 1,
+      maxLength: 1000,
+      description: 'why the rules do not apply to this claim',
+    }),
+  },
+  strict,
+);
 export const AssignBody = Type.Object(
   { assignee: Type.Union([Type.String({ minLength: 1, maxLength: 100 }), Type.Null()]) },
   strict,
@@ -157,6 +168,7 @@ export const DECISION_BODY_EXAMPLES = {
   holds: { reason: 'FINANCIAL_ASSISTANCE', note: 'application received' },
   'holds/release': { reason: 'FINANCIAL_ASSISTANCE' },
   'payment-plan': { installmentCents: 5_000, intervalDays: 30, firstDueDate: '2027-01-15' },
+  'override-claim-rules': { reason: 'modifier 25 does not apply: no separate E/M service that day' },
 } as const;
 
 export const DECISION_RESULT_EXAMPLE = {

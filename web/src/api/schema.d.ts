@@ -205,6 +205,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/claims/{id}/override-claim-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * File a claim held by claim rules as it is; the reason is recorded in the timeline
+         * @description Roles: biller, supervisor, admin. A Temporal update: answers the claim and its new state, or 409 with the reason the workflow refused the decision. 202 when the workflow accepted it but is still applying it (e.g. waiting on the payer); 503 when the workflow did not take it in time (send it again: with the same Idempotency-Key it is never applied twice). The caller and request id are recorded in the timeline.
+         */
+        post: operations["overrideClaimRules"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/claims/{id}/write-off": {
         parameters: {
             query?: never;
@@ -571,6 +591,166 @@ export interface paths {
         get: operations["listPaymentVariances"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/practices/{practiceId}/claim-rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The newest version of every claim rule of the practice (inactive ones included)
+         * @description Roles: biller, supervisor, admin.
+         */
+        get: operations["listClaimRules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/practices/{practiceId}/claim-rules/{ruleKey}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Write the next version of a claim rule (active: false retires it)
+         * @description Roles: supervisor, admin. Claims are scrubbed with the newest version from the next submission on. 422 names a parameter the kind needs or does not take.
+         */
+        put: operations["putClaimRule"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/practices/{practiceId}/claim-rules/{ruleKey}/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Every version of a claim rule, newest first
+         * @description Roles: biller, supervisor, admin.
+         */
+        get: operations["listClaimRuleVersions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/practices/{practiceId}/claim-rules/{ruleKey}/effect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Denial rate of the combination a modifier rule is about, before and after its adoption
+         * @description Roles: biller, supervisor, admin. Lines of the rule’s payer and procedure without its modifier, on claims created before the rule’s first version and since; a claim the rule held counts as a line not denied (the denial was prevented).
+         */
+        get: operations["getClaimRuleEffect"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/practices/{practiceId}/claim-rule-proposals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Rules the miner proposes from the practice’s own denials, with their evidence
+         * @description Roles: biller, supervisor, admin.
+         */
+        get: operations["listClaimRuleProposals"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/practices/{practiceId}/claim-rule-mining": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mine the practice’s first adjudications for proposals now (the schedule does it daily)
+         * @description Roles: supervisor, admin.
+         */
+        post: operations["mineClaimRules"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/practices/{practiceId}/claim-rule-proposals/{id}/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Adopt a proposal: it becomes a LEARNED rule (HOLD unless WARN is asked for)
+         * @description Roles: supervisor, admin.
+         */
+        post: operations["acceptClaimRuleProposal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/practices/{practiceId}/claim-rule-proposals/{id}/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reject a proposal with a reason; mining does not propose it again
+         * @description Roles: supervisor, admin.
+         */
+        post: operations["rejectClaimRuleProposal"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1143,7 +1323,7 @@ export interface operations {
         parameters: {
             query?: {
                 practiceId?: string;
-                status?: ("SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF")[];
+                status?: ("SUBMITTING" | "HOLD" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF")[];
                 payerId?: string[];
                 denialCategory?: ("ELIGIBILITY" | "COORDINATION_OF_BENEFITS" | "AUTHORIZATION" | "CODING" | "BUNDLING" | "MEDICAL_NECESSITY" | "MISSING_INFORMATION" | "TIMELY_FILING" | "DUPLICATE" | "NON_COVERED" | "CREDENTIALING" | "UNDERPAYMENT" | "OTHER")[];
                 assignedTo?: string;
@@ -1224,7 +1404,7 @@ export interface operations {
                             claimId: string;
                             payerId: string;
                             /** @enum {unknown} */
-                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            status: "SUBMITTING" | "HOLD" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                             workflowId: string;
                             /** @description the claim workflow in the Temporal Web UI */
                             temporalUiUrl: string;
@@ -1526,7 +1706,7 @@ export interface operations {
                         claimId: string;
                         payerId: string;
                         /** @enum {unknown} */
-                        status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                        status: "SUBMITTING" | "HOLD" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                         workflowId: string;
                         /** @description the claim workflow in the Temporal Web UI */
                         temporalUiUrl: string;
@@ -1607,7 +1787,7 @@ export interface operations {
                         claimId: string;
                         payerId: string;
                         /** @enum {unknown} */
-                        status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                        status: "SUBMITTING" | "HOLD" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                         workflowId: string;
                         /** @description the claim workflow in the Temporal Web UI */
                         temporalUiUrl: string;
@@ -1917,7 +2097,7 @@ export interface operations {
                                 claimId: string;
                                 payerId: string;
                                 /** @enum {unknown} */
-                                status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                                status: "SUBMITTING" | "HOLD" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                                 workflowId: string;
                                 /** @description the claim workflow in the Temporal Web UI */
                                 temporalUiUrl: string;
@@ -2216,7 +2396,7 @@ export interface operations {
                         claimId: string;
                         payerId: string;
                         /** @enum {unknown} */
-                        status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                        status: "SUBMITTING" | "HOLD" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                         workflowId: string;
                         /** @description the claim workflow in the Temporal Web UI */
                         temporalUiUrl: string;
@@ -2674,7 +2854,7 @@ export interface operations {
                      * @description refuse (409) unless the claim is still in this status, e.g. the one the biller saw
                      * @enum {unknown}
                      */
-                    expectedStatus?: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                    expectedStatus?: "SUBMITTING" | "HOLD" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                     reason: string;
                     /** @description the corrected values by field: `lines.<n>.procedureCode|modifiers|units|chargeCents`, `diagnosisCodes`, `billingProviderNpi`, `memberId` */
                     changes: {
@@ -2747,7 +2927,7 @@ export interface operations {
                             claimId: string;
                             payerId: string;
                             /** @enum {unknown} */
-                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            status: "SUBMITTING" | "HOLD" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                             workflowId: string;
                             /** @description the claim workflow in the Temporal Web UI */
                             temporalUiUrl: string;
@@ -2809,7 +2989,7 @@ export interface operations {
                             claimId: string;
                             payerId: string;
                             /** @enum {unknown} */
-                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            status: "SUBMITTING" | "HOLD" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                             workflowId: string;
                             /** @description the claim workflow in the Temporal Web UI */
                             temporalUiUrl: string;
@@ -3107,7 +3287,7 @@ export interface operations {
                      * @description refuse (409) unless the claim is still in this status, e.g. the one the biller saw
                      * @enum {unknown}
                      */
-                    expectedStatus?: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                    expectedStatus?: "SUBMITTING" | "HOLD" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                     grounds: string;
                     /** @default [] */
                     attachments: string[];
@@ -3180,7 +3360,7 @@ export interface operations {
                             claimId: string;
                             payerId: string;
                             /** @enum {unknown} */
-                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            status: "SUBMITTING" | "HOLD" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                             workflowId: string;
                             /** @description the claim workflow in the Temporal Web UI */
                             temporalUiUrl: string;
@@ -3242,7 +3422,7 @@ export interface operations {
                             claimId: string;
                             payerId: string;
                             /** @enum {unknown} */
-                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            status: "SUBMITTING" | "HOLD" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                             workflowId: string;
                             /** @description the claim workflow in the Temporal Web UI */
                             temporalUiUrl: string;
@@ -3538,7 +3718,7 @@ export interface operations {
                      * @description refuse (409) unless the claim is still in this status, e.g. the one the biller saw
                      * @enum {unknown}
                      */
-                    expectedStatus?: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                    expectedStatus?: "SUBMITTING" | "HOLD" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                     outcome: "overturned" | "upheld";
                     reason?: string;
                     /** Format: date-time */
@@ -3610,7 +3790,7 @@ export interface operations {
                             claimId: string;
                             payerId: string;
                             /** @enum {unknown} */
-                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            status: "SUBMITTING" | "HOLD" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                             workflowId: string;
                             /** @description the claim workflow in the Temporal Web UI */
                             temporalUiUrl: string;
@@ -3672,7 +3852,434 @@ export interface operations {
                             claimId: string;
                             payerId: string;
                             /** @enum {unknown} */
-                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            status: "SUBMITTING" | "HOLD" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            workflowId: string;
+                            /** @description the claim workflow in the Temporal Web UI */
+                            temporalUiUrl: string;
+                            /** Format: date */
+                            dateOfService: string;
+                            /** @description integer cents */
+                            totalChargeCents: number;
+                            /** @description integer cents */
+                            paidCents: number;
+                            /** @description integer cents */
+                            adjustmentCents: number;
+                            /** @description integer cents */
+                            patientResponsibilityCents: number;
+                            /** @description integer cents */
+                            patientPaidCents: number;
+                            /** @description integer cents */
+                            writtenOffCents: number;
+                            /** @description integer cents */
+                            openBalanceCents: number;
+                            denialCategory: string | null;
+                            recommendedAction: string | null;
+                            assignedTo: string | null;
+                            escalated: boolean;
+                            nextDeadline: string | null;
+                            payerClaimNumber: string | null;
+                            submittedAt: string | null;
+                            firstDeniedAt: string | null;
+                            firstActionAt: string | null;
+                            /** Format: date-time */
+                            lastActivityAt: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                        detail: string;
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the claim workflow refused the decision (its reason is the detail), the claim is closed, or the Idempotency-Key is still in use */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body is larger than the API’s body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body’s content type is not one this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the decision is not well formed (a correction naming a field it may not change, or a bad value; `errors` names it), or the Idempotency-Key was used for another request */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the claim workflow did not take the decision in time; nothing happened, send it again */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    overrideClaimRules: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description repeat a request safely: the same key and request get the stored answer; another request with it, 422 */
+                "idempotency-key"?: string;
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "modifier 25 does not apply: no separate E/M service that day"
+                 *     }
+                 */
+                "application/json": {
+                    /**
+                     * @description refuse (409) unless the claim is still in this status, e.g. the one the biller saw
+                     * @enum {unknown}
+                     */
+                    expectedStatus?: "SUBMITTING" | "HOLD" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                    /** @description why the rules do not apply to this claim */
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "claim": {
+                     *         "id": "3f1c2a4e-8b7d-4c21-9e5a-0d6b7c8e9f10",
+                     *         "practiceId": "sunrise-fp",
+                     *         "claimId": "CLM-1001",
+                     *         "payerId": "ACME-HEALTH",
+                     *         "status": "RESUBMITTED",
+                     *         "workflowId": "claim-sunrise-fp-CLM-1001",
+                     *         "temporalUiUrl": "http://localhost:8233/namespaces/default/workflows/claim-sunrise-fp-CLM-1001",
+                     *         "dateOfService": "2026-11-02",
+                     *         "totalChargeCents": 25000,
+                     *         "paidCents": 0,
+                     *         "adjustmentCents": 25000,
+                     *         "patientResponsibilityCents": 0,
+                     *         "patientPaidCents": 0,
+                     *         "writtenOffCents": 0,
+                     *         "openBalanceCents": 25000,
+                     *         "denialCategory": "CODING",
+                     *         "recommendedAction": "CORRECT_AND_RESUBMIT",
+                     *         "assignedTo": null,
+                     *         "escalated": false,
+                     *         "nextDeadline": "2027-02-15T05:00:00.000Z",
+                     *         "payerClaimNumber": "ICN-77812",
+                     *         "submittedAt": "2026-11-03T14:05:11.000Z",
+                     *         "firstDeniedAt": "2026-11-20T09:12:40.000Z",
+                     *         "firstActionAt": "2026-11-21T10:02:00.000Z",
+                     *         "lastActivityAt": "2026-11-20T09:12:40.000Z",
+                     *         "createdAt": "2026-11-03T14:05:10.000Z"
+                     *       },
+                     *       "state": {
+                     *         "workflowId": "claim-sunrise-fp-CLM-1001",
+                     *         "status": "RESUBMITTED",
+                     *         "balances": {
+                     *           "chargeCents": 25000,
+                     *           "paidCents": 0,
+                     *           "contractualCents": 0,
+                     *           "patientResponsibilityCents": 0,
+                     *           "patientPaidCents": 0,
+                     *           "writtenOffCents": 0,
+                     *           "deniedCents": 25000,
+                     *           "openBalanceCents": 25000
+                     *         },
+                     *         "nextDeadline": "2027-02-15T05:00:00.000Z",
+                     *         "submissions": 2,
+                     *         "escalated": false
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        claim: {
+                            /** Format: uuid */
+                            id: string;
+                            practiceId: string;
+                            claimId: string;
+                            payerId: string;
+                            /** @enum {unknown} */
+                            status: "SUBMITTING" | "HOLD" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            workflowId: string;
+                            /** @description the claim workflow in the Temporal Web UI */
+                            temporalUiUrl: string;
+                            /** Format: date */
+                            dateOfService: string;
+                            /** @description integer cents */
+                            totalChargeCents: number;
+                            /** @description integer cents */
+                            paidCents: number;
+                            /** @description integer cents */
+                            adjustmentCents: number;
+                            /** @description integer cents */
+                            patientResponsibilityCents: number;
+                            /** @description integer cents */
+                            patientPaidCents: number;
+                            /** @description integer cents */
+                            writtenOffCents: number;
+                            /** @description integer cents */
+                            openBalanceCents: number;
+                            denialCategory: string | null;
+                            recommendedAction: string | null;
+                            assignedTo: string | null;
+                            escalated: boolean;
+                            nextDeadline: string | null;
+                            payerClaimNumber: string | null;
+                            submittedAt: string | null;
+                            firstDeniedAt: string | null;
+                            firstActionAt: string | null;
+                            /** Format: date-time */
+                            lastActivityAt: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                        /** @description the claim workflow’s `state` query (ClaimView) */
+                        state: {
+                            status: string;
+                            workflowId: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+            };
+            /** @description Default Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @enum {boolean} */
+                        accepted: true;
+                        /** @description the Temporal update id */
+                        updateId: string;
+                        claim: {
+                            /** Format: uuid */
+                            id: string;
+                            practiceId: string;
+                            claimId: string;
+                            payerId: string;
+                            /** @enum {unknown} */
+                            status: "SUBMITTING" | "HOLD" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                             workflowId: string;
                             /** @description the claim workflow in the Temporal Web UI */
                             temporalUiUrl: string;
@@ -3968,7 +4575,7 @@ export interface operations {
                      * @description refuse (409) unless the claim is still in this status, e.g. the one the biller saw
                      * @enum {unknown}
                      */
-                    expectedStatus?: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                    expectedStatus?: "SUBMITTING" | "HOLD" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                     reasonCode: "SMALL_BALANCE" | "TIMELY_FILING" | "BAD_DEBT" | "NON_COVERED" | "ADMINISTRATIVE" | "BUNDLED" | "CHARITY";
                     note?: string;
                 };
@@ -4038,7 +4645,7 @@ export interface operations {
                             claimId: string;
                             payerId: string;
                             /** @enum {unknown} */
-                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            status: "SUBMITTING" | "HOLD" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                             workflowId: string;
                             /** @description the claim workflow in the Temporal Web UI */
                             temporalUiUrl: string;
@@ -4100,7 +4707,7 @@ export interface operations {
                             claimId: string;
                             payerId: string;
                             /** @enum {unknown} */
-                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            status: "SUBMITTING" | "HOLD" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                             workflowId: string;
                             /** @description the claim workflow in the Temporal Web UI */
                             temporalUiUrl: string;
@@ -4396,7 +5003,7 @@ export interface operations {
                      * @description refuse (409) unless the claim is still in this status, e.g. the one the biller saw
                      * @enum {unknown}
                      */
-                    expectedStatus?: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                    expectedStatus?: "SUBMITTING" | "HOLD" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                     reason: string;
                     waiverOnFile?: boolean;
                 };
@@ -4466,7 +5073,7 @@ export interface operations {
                             claimId: string;
                             payerId: string;
                             /** @enum {unknown} */
-                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            status: "SUBMITTING" | "HOLD" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                             workflowId: string;
                             /** @description the claim workflow in the Temporal Web UI */
                             temporalUiUrl: string;
@@ -4528,7 +5135,7 @@ export interface operations {
                             claimId: string;
                             payerId: string;
                             /** @enum {unknown} */
-                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            status: "SUBMITTING" | "HOLD" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                             workflowId: string;
                             /** @description the claim workflow in the Temporal Web UI */
                             temporalUiUrl: string;
@@ -4887,7 +5494,7 @@ export interface operations {
                             claimId: string;
                             payerId: string;
                             /** @enum {unknown} */
-                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            status: "SUBMITTING" | "HOLD" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                             workflowId: string;
                             /** @description the claim workflow in the Temporal Web UI */
                             temporalUiUrl: string;
@@ -4949,7 +5556,7 @@ export interface operations {
                             claimId: string;
                             payerId: string;
                             /** @enum {unknown} */
-                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            status: "SUBMITTING" | "HOLD" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                             workflowId: string;
                             /** @description the claim workflow in the Temporal Web UI */
                             temporalUiUrl: string;
@@ -5308,7 +5915,7 @@ export interface operations {
                             claimId: string;
                             payerId: string;
                             /** @enum {unknown} */
-                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            status: "SUBMITTING" | "HOLD" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                             workflowId: string;
                             /** @description the claim workflow in the Temporal Web UI */
                             temporalUiUrl: string;
@@ -5370,7 +5977,7 @@ export interface operations {
                             claimId: string;
                             payerId: string;
                             /** @enum {unknown} */
-                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            status: "SUBMITTING" | "HOLD" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                             workflowId: string;
                             /** @description the claim workflow in the Temporal Web UI */
                             temporalUiUrl: string;
@@ -5666,7 +6273,7 @@ export interface operations {
                      * @description refuse (409) unless the claim is still in this status, e.g. the one the biller saw
                      * @enum {unknown}
                      */
-                    expectedStatus?: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                    expectedStatus?: "SUBMITTING" | "HOLD" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                     /** @enum {unknown} */
                     reason: "FINANCIAL_ASSISTANCE" | "DISPUTE" | "BANKRUPTCY" | "DECEASED" | "OTHER";
                     note?: string;
@@ -5737,7 +6344,7 @@ export interface operations {
                             claimId: string;
                             payerId: string;
                             /** @enum {unknown} */
-                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            status: "SUBMITTING" | "HOLD" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                             workflowId: string;
                             /** @description the claim workflow in the Temporal Web UI */
                             temporalUiUrl: string;
@@ -5799,7 +6406,7 @@ export interface operations {
                             claimId: string;
                             payerId: string;
                             /** @enum {unknown} */
-                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            status: "SUBMITTING" | "HOLD" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                             workflowId: string;
                             /** @description the claim workflow in the Temporal Web UI */
                             temporalUiUrl: string;
@@ -6094,7 +6701,7 @@ export interface operations {
                      * @description refuse (409) unless the claim is still in this status, e.g. the one the biller saw
                      * @enum {unknown}
                      */
-                    expectedStatus?: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                    expectedStatus?: "SUBMITTING" | "HOLD" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                     /** @enum {unknown} */
                     reason: "FINANCIAL_ASSISTANCE" | "DISPUTE" | "BANKRUPTCY" | "DECEASED" | "OTHER";
                     note?: string;
@@ -6165,7 +6772,7 @@ export interface operations {
                             claimId: string;
                             payerId: string;
                             /** @enum {unknown} */
-                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            status: "SUBMITTING" | "HOLD" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                             workflowId: string;
                             /** @description the claim workflow in the Temporal Web UI */
                             temporalUiUrl: string;
@@ -6227,7 +6834,7 @@ export interface operations {
                             claimId: string;
                             payerId: string;
                             /** @enum {unknown} */
-                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            status: "SUBMITTING" | "HOLD" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                             workflowId: string;
                             /** @description the claim workflow in the Temporal Web UI */
                             temporalUiUrl: string;
@@ -6524,7 +7131,7 @@ export interface operations {
                      * @description refuse (409) unless the claim is still in this status, e.g. the one the biller saw
                      * @enum {unknown}
                      */
-                    expectedStatus?: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                    expectedStatus?: "SUBMITTING" | "HOLD" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                     /** @description integer cents, > 0 */
                     installmentCents: number;
                     intervalDays: number;
@@ -6600,7 +7207,7 @@ export interface operations {
                             claimId: string;
                             payerId: string;
                             /** @enum {unknown} */
-                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            status: "SUBMITTING" | "HOLD" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                             workflowId: string;
                             /** @description the claim workflow in the Temporal Web UI */
                             temporalUiUrl: string;
@@ -6662,7 +7269,7 @@ export interface operations {
                             claimId: string;
                             payerId: string;
                             /** @enum {unknown} */
-                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            status: "SUBMITTING" | "HOLD" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                             workflowId: string;
                             /** @description the claim workflow in the Temporal Web UI */
                             temporalUiUrl: string;
@@ -7280,7 +7887,7 @@ export interface operations {
                             claimId: string;
                             payerId: string;
                             /** @enum {unknown} */
-                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            status: "SUBMITTING" | "HOLD" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                             workflowId: string;
                             /** @description the claim workflow in the Temporal Web UI */
                             temporalUiUrl: string;
@@ -7500,7 +8107,7 @@ export interface operations {
                             claimId: string;
                             payerId: string;
                             /** @enum {unknown} */
-                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            status: "SUBMITTING" | "HOLD" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                             workflowId: string;
                             /** @description the claim workflow in the Temporal Web UI */
                             temporalUiUrl: string;
@@ -8600,7 +9207,7 @@ export interface operations {
                             claimId: string;
                             payerId: string;
                             /** @enum {unknown} */
-                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            status: "SUBMITTING" | "HOLD" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                             workflowId: string;
                             /** @description the claim workflow in the Temporal Web UI */
                             temporalUiUrl: string;
@@ -10526,6 +11133,1862 @@ export interface operations {
             };
             /** @description not found (another practice’s resource is not found too) */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    listClaimRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                practiceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        rules: {
+                            /** Format: uuid */
+                            id: string;
+                            practiceId: string;
+                            ruleKey: string;
+                            version: number;
+                            payerId?: string;
+                            /** @enum {unknown} */
+                            kind: "MODIFIER_REQUIRED" | "DIAGNOSIS_REQUIRED" | "TIMELY_FILING_SOON";
+                            /** @enum {unknown} */
+                            action: "WARN" | "HOLD";
+                            procedureCode?: string;
+                            modifier?: string;
+                            diagnosisPrefixes?: string[];
+                            withinDays?: number;
+                            description: string;
+                            active: boolean;
+                            source: "MANUAL" | "LEARNED";
+                            proposalId: string | null;
+                            createdBy: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    putClaimRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                practiceId: string;
+                ruleKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    payerId?: string;
+                    /** @enum {unknown} */
+                    kind: "MODIFIER_REQUIRED" | "DIAGNOSIS_REQUIRED" | "TIMELY_FILING_SOON";
+                    /** @enum {unknown} */
+                    action: "WARN" | "HOLD";
+                    procedureCode?: string;
+                    modifier?: string;
+                    diagnosisPrefixes?: string[];
+                    withinDays?: number;
+                    description: string;
+                    /** @default true */
+                    active: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** Format: uuid */
+                        id: string;
+                        practiceId: string;
+                        ruleKey: string;
+                        version: number;
+                        payerId?: string;
+                        /** @enum {unknown} */
+                        kind: "MODIFIER_REQUIRED" | "DIAGNOSIS_REQUIRED" | "TIMELY_FILING_SOON";
+                        /** @enum {unknown} */
+                        action: "WARN" | "HOLD";
+                        procedureCode?: string;
+                        modifier?: string;
+                        diagnosisPrefixes?: string[];
+                        withinDays?: number;
+                        description: string;
+                        active: boolean;
+                        source: "MANUAL" | "LEARNED";
+                        proposalId: string | null;
+                        createdBy: string;
+                        /** Format: date-time */
+                        createdAt: string;
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body is larger than the API’s body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body’s content type is not one this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the rule misses a parameter its kind needs, or has one it does not take */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    listClaimRuleVersions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                practiceId: string;
+                ruleKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        rules: {
+                            /** Format: uuid */
+                            id: string;
+                            practiceId: string;
+                            ruleKey: string;
+                            version: number;
+                            payerId?: string;
+                            /** @enum {unknown} */
+                            kind: "MODIFIER_REQUIRED" | "DIAGNOSIS_REQUIRED" | "TIMELY_FILING_SOON";
+                            /** @enum {unknown} */
+                            action: "WARN" | "HOLD";
+                            procedureCode?: string;
+                            modifier?: string;
+                            diagnosisPrefixes?: string[];
+                            withinDays?: number;
+                            description: string;
+                            active: boolean;
+                            source: "MANUAL" | "LEARNED";
+                            proposalId: string | null;
+                            createdBy: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    getClaimRuleEffect: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                practiceId: string;
+                ruleKey: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        ruleKey: string;
+                        /** Format: date-time */
+                        adoptedAt: string;
+                        before: {
+                            lines: number;
+                            denied: number;
+                            held: number;
+                            denialRate: number | null;
+                        };
+                        after: {
+                            lines: number;
+                            denied: number;
+                            held: number;
+                            denialRate: number | null;
+                        };
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the rule is not a MODIFIER_REQUIRED rule */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    listClaimRuleProposals: {
+        parameters: {
+            query?: {
+                status?: "PROPOSED" | "ACCEPTED" | "REJECTED";
+            };
+            header?: never;
+            path: {
+                practiceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        proposals: {
+                            /** Format: uuid */
+                            id: string;
+                            payerId: string;
+                            procedureCode: string;
+                            modifier: string;
+                            carc: string;
+                            deniedLines: number;
+                            lines: number;
+                            /** @description integer cents */
+                            deniedCents: number;
+                            withModifier: {
+                                lines: number;
+                                denied: number;
+                            };
+                            exampleClaimIds: string[];
+                            status: "PROPOSED" | "ACCEPTED" | "REJECTED";
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            decisionReason: string | null;
+                            ruleKey: string | null;
+                            /** Format: date-time */
+                            proposedAt: string;
+                        }[];
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    mineClaimRules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                practiceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        practices: number;
+                        proposals: number;
+                        workflowId: string;
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body is larger than the API’s body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body’s content type is not one this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    acceptClaimRuleProposal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                practiceId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /**
+                     * @default HOLD
+                     * @enum {unknown}
+                     */
+                    action?: "WARN" | "HOLD";
+                    reason?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        proposal: {
+                            /** Format: uuid */
+                            id: string;
+                            payerId: string;
+                            procedureCode: string;
+                            modifier: string;
+                            carc: string;
+                            deniedLines: number;
+                            lines: number;
+                            /** @description integer cents */
+                            deniedCents: number;
+                            withModifier: {
+                                lines: number;
+                                denied: number;
+                            };
+                            exampleClaimIds: string[];
+                            status: "PROPOSED" | "ACCEPTED" | "REJECTED";
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            decisionReason: string | null;
+                            ruleKey: string | null;
+                            /** Format: date-time */
+                            proposedAt: string;
+                        };
+                        rule?: {
+                            /** Format: uuid */
+                            id: string;
+                            practiceId: string;
+                            ruleKey: string;
+                            version: number;
+                            payerId?: string;
+                            /** @enum {unknown} */
+                            kind: "MODIFIER_REQUIRED" | "DIAGNOSIS_REQUIRED" | "TIMELY_FILING_SOON";
+                            /** @enum {unknown} */
+                            action: "WARN" | "HOLD";
+                            procedureCode?: string;
+                            modifier?: string;
+                            diagnosisPrefixes?: string[];
+                            withinDays?: number;
+                            description: string;
+                            active: boolean;
+                            source: "MANUAL" | "LEARNED";
+                            proposalId: string | null;
+                            createdBy: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the proposal was already accepted or rejected */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body is larger than the API’s body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body’s content type is not one this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    rejectClaimRuleProposal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                practiceId: string;
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        proposal: {
+                            /** Format: uuid */
+                            id: string;
+                            payerId: string;
+                            procedureCode: string;
+                            modifier: string;
+                            carc: string;
+                            deniedLines: number;
+                            lines: number;
+                            /** @description integer cents */
+                            deniedCents: number;
+                            withModifier: {
+                                lines: number;
+                                denied: number;
+                            };
+                            exampleClaimIds: string[];
+                            status: "PROPOSED" | "ACCEPTED" | "REJECTED";
+                            decidedBy: string | null;
+                            decidedAt: string | null;
+                            decisionReason: string | null;
+                            ruleKey: string | null;
+                            /** Format: date-time */
+                            proposedAt: string;
+                        };
+                        rule?: {
+                            /** Format: uuid */
+                            id: string;
+                            practiceId: string;
+                            ruleKey: string;
+                            version: number;
+                            payerId?: string;
+                            /** @enum {unknown} */
+                            kind: "MODIFIER_REQUIRED" | "DIAGNOSIS_REQUIRED" | "TIMELY_FILING_SOON";
+                            /** @enum {unknown} */
+                            action: "WARN" | "HOLD";
+                            procedureCode?: string;
+                            modifier?: string;
+                            diagnosisPrefixes?: string[];
+                            withinDays?: number;
+                            description: string;
+                            active: boolean;
+                            source: "MANUAL" | "LEARNED";
+                            proposalId: string | null;
+                            createdBy: string;
+                            /** Format: date-time */
+                            createdAt: string;
+                        };
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the proposal was already accepted or rejected */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body is larger than the API’s body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body’s content type is not one this operation accepts */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -13044,7 +15507,7 @@ export interface operations {
                             claimId: string;
                             payerId: string;
                             /** @enum {unknown} */
-                            status: "SUBMITTING" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
+                            status: "SUBMITTING" | "HOLD" | "AWAITING_ADJUDICATION" | "NEEDS_CORRECTION" | "DENIED" | "PARTIAL" | "NEEDS_REVIEW" | "RESUBMITTED" | "APPEALING" | "AWAITING_PAYMENT" | "PATIENT_BALANCE" | "PAYMENT_PLAN" | "PAID" | "COLLECTIONS" | "WRITTEN_OFF";
                             workflowId: string;
                             /** @description the claim workflow in the Temporal Web UI */
                             temporalUiUrl: string;
