@@ -17,6 +17,7 @@ import { apiKeyRoutes } from './routes/api-keys.js';
 import { auditRoutes } from './routes/audit.js';
 import { claimRoutes } from './routes/claims.js';
 import { codecRoutes } from './routes/codec.js';
+import { costToCollectRoutes } from './routes/cost-to-collect.js';
 import { decisionRoutes } from './routes/decisions.js';
 import { documentRoutes } from './routes/documents.js';
 import { exportRoutes } from './routes/exports.js';
@@ -72,6 +73,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(payerRuleRoutes(deps));
   await app.register(feeScheduleRoutes(deps));
   await app.register(kpiRoutes(deps));
+  await app.register(costToCollectRoutes(deps));
   await app.register(exportRoutes(deps));
   await app.register(apiKeyRoutes(deps));
   // CONSOLE HOOK: sign-in and sessions, console users, claim search, and the built console at /.

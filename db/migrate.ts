@@ -11,6 +11,7 @@ import * as codecAccessLog from './migrations/2026-12-02-008-codec-access-log.js
 import * as deadlineRules from './migrations/2026-12-02-010-deadline-rules.js';
 import * as documents from './migrations/2026-12-02-010-documents.js';
 import * as feeSchedules from './migrations/2026-12-03-011-fee-schedules.js';
+import * as costToCollect from './migrations/2026-12-03-013-cost-to-collect.js';
 
 /**
  * Migrations are listed in code rather than read from a folder so that the same list works under tsx,
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-02-008-codec-access-log': codecAccessLog,
   '2026-12-02-010-documents': documents,
   '2026-12-03-011-fee-schedules': feeSchedules,
+  '2026-12-03-013-cost-to-collect': costToCollect,
 };
 
 class CodeMigrationProvider implements MigrationProvider {

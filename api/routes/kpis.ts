@@ -5,6 +5,7 @@
  */
 
 import { varianceSummary } from '../../db/fee-schedules.js';
+import { costToCollectReport } from '../../db/reports/cost-to-collect.js';
 import {
   appealCounts,
   arSnapshot,
@@ -35,6 +36,48 @@ const DESCRIPTION = [
   ...Object.entries(KPI_DEFINITIONS).map(([name, text]) => `- **${name}**: ${text}`),
 ].join('\n');
 
+/**
+ * The inclusive period of a report query: `to` defaults to today (UTC), `from` to
+ * `DEFAULT_PERIOD_DAYS` before it; a reversed range or one longer than `MAX_PERIOD_DAYS` is a 400.
+ */
+export function reportPeriod(
+  q: { from?: string; to?: string },
+  now: Date,
+): { from: string; to: string; days: number } {
+  const to = q.to ?? isoDate(now);
+  const from = q.from ?? isoDate(Date.parse(`${to}T00:00:00Z`) - (s.DEFAULT_PERIOD_DAYS - 1) * 86_400_000);
+  checkRanges({ from, to }, [['from', 'to']]);
+  const days = periodDays(from, to);
+  if (days > s.MAX_PERIOD_DAYS) {
+    throw badRequest('the period is too long', [
+      { field: 'querystring/from', message: `the period may span at most ${s.MAX_PERIOD_DAYS} days` },
+    ]);
+  }
+  return { from, to, days };
+}
+
+/** How many payers the KPI summary names: the ones costing the practice most. */
+const TOP_PAYERS = 5;
+
+/** The KPI report's cost-to-collect figures: the period's totals and the costliest payers. */
+function costSummary(report: Awaited<ReturnType<typeof costToCollectReport>>) {
+  const t = report.totals;
+  return {
+    costCents: t.cost.costCents,
+    staffCents: t.cost.staffCents,
+    feeCents: t.cost.feeCents,
+    collectedCents: t.collectedCents,
+    costPerDollarCollected: t.costPerDollarCollected,
+    topPayers: report.rows.slice(0, TOP_PAYERS).map((r) => ({
+      payerId: r.key ?? '',
+      costCents: r.cost.costCents,
+      collectedCents: r.collectedCents,
+      costPerDollarCollected: r.costPerDollarCollected,
+      netValueCents: r.denials?.netValueCents ?? 0,
+    })),
+  };
+}
+
 export function kpiRoutes(deps: AppDeps) {
   return async function routes(app: App): Promise<void> {
     app.get(
@@ -59,18 +102,9 @@ export function kpiRoutes(deps: AppDeps) {
         const q = req.query;
         const [practiceId] = practicesFor(req, q.practiceId) as [string];
         const now = new Date();
-        const to = q.to ?? isoDate(now);
-        const from =
-          q.from ?? isoDate(Date.parse(`${to}T00:00:00Z`) - (s.DEFAULT_PERIOD_DAYS - 1) * 86_400_000);
-        checkRanges({ from, to }, [['from', 'to']]);
-        const days = periodDays(from, to);
-        if (days > s.MAX_PERIOD_DAYS) {
-          throw badRequest('the period is too long', [
-            { field: 'querystring/from', message: `the period may span at most ${s.MAX_PERIOD_DAYS} days` },
-          ]);
-        }
+        const { from, to, days } = reportPeriod(q, now);
         const period = { practiceId, from, to, now };
-        const [denials, byPayer, byCategory, ar, appeals, collections, firstAction, underpayments] =
+        const [denials, byPayer, byCategory, ar, appeals, collections, firstAction, underpayments, cost] =
           await Promise.all([
             denialAndCleanCounts(deps.db, period),
             denialsByPayer(deps.db, period),
@@ -80,6 +114,7 @@ export function kpiRoutes(deps: AppDeps) {
             collectionCounts(deps.db, period),
             firstActionCounts(deps.db, period),
             varianceSummary(deps.db, [practiceId]),
+            costToCollectReport(deps.db, period, 'payer'),
           ]);
         const over90 = ar.buckets
           .filter((b) => b.label === '91-120' || b.label === '120+')
@@ -90,6 +125,7 @@ export function kpiRoutes(deps: AppDeps) {
           to,
           asOf: now.toISOString(),
           underpayments,
+          costToCollect: costSummary(cost),
           denialRate: {
             adjudicatedClaims: denials.adjudicated,
             deniedClaims: denials.denied,
