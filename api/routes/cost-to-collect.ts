@@ -16,14 +16,13 @@ import {
   STAFF_ACTIONS,
   TRANSACTIONS,
 } from '../../domain/cost-to-collect.js';
+import { csvField } from '../csv.js';
 import { practicesFor } from '../plugins/auth.js';
 import { unprocessable } from '../plugins/problems.js';
+import { reportPeriod } from '../report-period.js';
 import { problemResponse } from '../schemas/common.js';
 import * as s from '../schemas/cost-to-collect.js';
-import { MAX_PERIOD_DAYS } from '../schemas/kpis.js';
 import { type App, type AppDeps, OVERSIGHT_ROLES, WORK_ROLES } from '../types.js';
-import { csvField } from './exports.js';
-import { reportPeriod } from './kpis.js';
 
 function settingsView(practiceId: string, stored: StoredCostSettings): Static<typeof s.CostSettingsView> {
   return {
@@ -173,7 +172,7 @@ export function costToCollectRoutes(deps: AppDeps) {
               },
             },
             400: problemResponse(
-              `the query does not match the schema, or the period spans more than ${MAX_PERIOD_DAYS} days (\`querystring/from\`)`,
+              `the query does not match the schema, or the period spans more than ${s.MAX_PERIOD_DAYS} days (\`querystring/from\`)`,
             ),
           },
         },

@@ -15,17 +15,9 @@ import {
   denialsByPayer,
   firstActionCounts,
 } from '../../db/reports/kpis.js';
-import { isoDate } from '../../domain/dates.js';
-import {
-  daysInAr,
-  FIRST_ACTION_TARGET_BUSINESS_DAYS,
-  KPI_DEFINITIONS,
-  periodDays,
-  ratio,
-} from '../../domain/kpi.js';
+import { daysInAr, FIRST_ACTION_TARGET_BUSINESS_DAYS, KPI_DEFINITIONS, ratio } from '../../domain/kpi.js';
 import { practicesFor } from '../plugins/auth.js';
-import { checkRanges } from '../plugins/guards.js';
-import { badRequest } from '../plugins/problems.js';
+import { reportPeriod } from '../report-period.js';
 import { problemResponse } from '../schemas/common.js';
 import * as s from '../schemas/kpis.js';
 import { type App, type AppDeps, OVERSIGHT_ROLES } from '../types.js';
@@ -35,26 +27,6 @@ const DESCRIPTION = [
   '',
   ...Object.entries(KPI_DEFINITIONS).map(([name, text]) => `- **${name}**: ${text}`),
 ].join('\n');
-
-/**
- * The inclusive period of a report query: `to` defaults to today (UTC), `from` to
- * `DEFAULT_PERIOD_DAYS` before it; a reversed range or one longer than `MAX_PERIOD_DAYS` is a 400.
- */
-export function reportPeriod(
-  q: { from?: string; to?: string },
-  now: Date,
-): { from: string; to: string; days: number } {
-  const to = q.to ?? isoDate(now);
-  const from = q.from ?? isoDate(Date.parse(`${to}T00:00:00Z`) - (s.DEFAULT_PERIOD_DAYS - 1) * 86_400_000);
-  checkRanges({ from, to }, [['from', 'to']]);
-  const days = periodDays(from, to);
-  if (days > s.MAX_PERIOD_DAYS) {
-    throw badRequest('the period is too long', [
-      { field: 'querystring/from', message: `the period may span at most ${s.MAX_PERIOD_DAYS} days` },
-    ]);
-  }
-  return { from, to, days };
-}
 
 /** How many payers the KPI summary names: the ones costing the practice most. */
 const TOP_PAYERS = 5;

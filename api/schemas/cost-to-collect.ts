@@ -5,6 +5,8 @@ import { COST_GROUPINGS, COST_LIMITS, STAFF_ACTIONS, TRANSACTIONS } from '../../
 import { Cents, DateParam, DateTime, IsoDate, Nullable, PracticeId, strict } from './common.js';
 import { CostRatio, DEFAULT_PERIOD_DAYS, MAX_PERIOD_DAYS } from './kpis.js';
 
+export { MAX_PERIOD_DAYS };
+
 export const PracticeParams = Type.Object({ practiceId: PracticeId() }, strict);
 
 const Whole = (max: number, description: string) => Type.Integer({ minimum: 0, maximum: max, description });
