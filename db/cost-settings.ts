@@ -3,7 +3,12 @@
  * priced with `DEFAULT_COST_SETTINGS`; a stored row is merged over the defaults per field, so a type
  * added to the domain later is priced at its default until the practice sets it.
  */
-import { type CostSettings, DEFAULT_COST_SETTINGS } from '../domain/cost-to-collect.js';
+import {
+  type CostSettings,
+  DEFAULT_COST_SETTINGS,
+  STAFF_ACTIONS,
+  TRANSACTIONS,
+} from '../domain/cost-to-collect.js';
 import type { Db } from './pool.js';
 
 /** The settings in force for a practice, whether they are its own or the defaults, and who set them. */
@@ -13,6 +18,14 @@ export interface StoredCostSettings {
   custom: boolean;
   updatedBy: string | null;
   updatedAt: string | null;
+}
+
+/** The stored value of each known type, else its default: keys the domain no longer has are dropped. */
+function known<K extends string>(keys: readonly K[], defaults: Readonly<Record<K, number>>, stored: unknown) {
+  const values = (stored ?? {}) as Partial<Record<K, unknown>>;
+  return Object.fromEntries(
+    keys.map((k) => [k, typeof values[k] === 'number' ? values[k] : defaults[k]]),
+  ) as Record<K, number>;
 }
 
 export async function getCostSettings(db: Db, practiceId: string): Promise<StoredCostSettings> {
@@ -27,14 +40,12 @@ export async function getCostSettings(db: Db, practiceId: string): Promise<Store
   return {
     settings: {
       hourlyRateCents: row.hourly_rate_cents,
-      standardMinutes: {
-        ...DEFAULT_COST_SETTINGS.standardMinutes,
-        ...(row.standard_minutes as Partial<CostSettings['standardMinutes']>),
-      },
-      transactionFeesCents: {
-        ...DEFAULT_COST_SETTINGS.transactionFeesCents,
-        ...(row.transaction_fees_cents as Partial<CostSettings['transactionFeesCents']>),
-      },
+      standardMinutes: known(STAFF_ACTIONS, DEFAULT_COST_SETTINGS.standardMinutes, row.standard_minutes),
+      transactionFeesCents: known(
+        TRANSACTIONS,
+        DEFAULT_COST_SETTINGS.transactionFeesCents,
+        row.transaction_fees_cents,
+      ),
     },
     custom: true,
     updatedBy: row.updated_by,
