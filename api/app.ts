@@ -18,6 +18,7 @@ import { auditRoutes } from './routes/audit.js';
 import { claimRuleRoutes } from './routes/claim-rules.js';
 import { claimRoutes } from './routes/claims.js';
 import { codecRoutes } from './routes/codec.js';
+import { costToCollectRoutes } from './routes/cost-to-collect.js';
 import { decisionRoutes } from './routes/decisions.js';
 import { documentRoutes } from './routes/documents.js';
 import { exportRoutes } from './routes/exports.js';
@@ -74,6 +75,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(feeScheduleRoutes(deps));
   await app.register(claimRuleRoutes(deps));
   await app.register(kpiRoutes(deps));
+  await app.register(costToCollectRoutes(deps));
   await app.register(exportRoutes(deps));
   await app.register(apiKeyRoutes(deps));
   // CONSOLE HOOK: sign-in and sessions, console users, claim search, and the built console at /.

@@ -12,6 +12,7 @@ import * as deadlineRules from './migrations/2026-12-02-010-deadline-rules.js';
 import * as documents from './migrations/2026-12-02-010-documents.js';
 import * as feeSchedules from './migrations/2026-12-03-011-fee-schedules.js';
 import * as claimRules from './migrations/2026-12-03-012-claim-rules.js';
+import * as costToCollect from './migrations/2026-12-03-013-cost-to-collect.js';
 
 /**
  * Migrations are listed in code rather than read from a folder so that the same list works under tsx,
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-02-010-documents': documents,
   '2026-12-03-011-fee-schedules': feeSchedules,
   '2026-12-03-012-claim-rules': claimRules,
+  '2026-12-03-013-cost-to-collect': costToCollect,
 };
 
 class CodeMigrationProvider implements MigrationProvider {

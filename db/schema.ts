@@ -480,6 +480,18 @@ export interface PatientGuarantorsTable {
   updated_at: CreatedAt;
 }
 
+/** A practice's rates for pricing its work (docs/cost-to-collect.md); absent: the domain defaults. */
+export interface PracticeCostSettingsTable {
+  practice_id: string;
+  hourly_rate_cents: number;
+  /** `{ decision, appeal, note, assignment }` whole minutes. */
+  standard_minutes: Json;
+  /** `{ submission, statusInquiry, appeal, era }` cents. */
+  transaction_fees_cents: Json;
+  updated_by: string;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+}
+
 export interface Database {
   api_keys: ApiKeysTable;
   codec_access_log: CodecAccessLogTable;
@@ -514,6 +526,7 @@ export interface Database {
   payment_variances: PaymentVariancesTable;
   claim_rules: ClaimRulesTable;
   claim_rule_proposals: ClaimRuleProposalsTable;
+  practice_cost_settings: PracticeCostSettingsTable;
 }
 
 export interface ClaimRulesTable {

@@ -93,6 +93,14 @@ export const KPI_DEFINITIONS = {
     'charges and its own rate by count and by dollars.',
   underpayments:
     'Against the contracted fee schedules (docs/fee-schedules.md), as of now: open underpaid dollars, dollars recovered by later postings of underpaid claims, open variances by payer, and postings no contract rate could price.',
+  costToCollect:
+    'Cost to collect (docs/cost-to-collect.md). Cost: the biller decisions, appeals, notes and assignments made in the period at ' +
+    'standard minutes per action type x the practice hourly rate (open-to-decision times are not recorded, so every action of a ' +
+    'type costs its standard minutes), plus clearinghouse fees for the submissions, status inquiries, appeals and ERA claim ' +
+    'postings of the period. Collected: payer postings (reversals negative) and patient payments of the period. Cost per dollar ' +
+    'collected = cost / collected. Top payers: the five costing most, each with the net value of working its denials ' +
+    '(denied amount x overturn rate - the standard cost of an appeal, summed over its denied claims). Rates: GET /practices/{id}/cost-settings; ' +
+    'per claim, payer, category or month, as JSON or CSV: GET /reports/cost-to-collect.',
   timeToFirstAction:
     'Time to first action on a denial. Cohort: claims first denied in the period (claims.first_denied_at); the clock starts at ' +
     'the first denial and stops at the first biller decision other than a note or an assignment (claims.first_action_at). ' +

@@ -4,39 +4,19 @@
  * than one chunk of rows. A practice owner can take all of its data along: nothing locks it in.
  */
 import { Readable } from 'node:stream';
-import {
-  EXPORT_COLUMNS,
-  type ExportKind,
-  neutraliseFormula,
-  streamExport,
-} from '../../db/reports/exports.js';
+import { EXPORT_COLUMNS, type ExportKind, streamExport } from '../../db/reports/exports.js';
+import { csvField } from '../csv.js';
 import { practicesFor } from '../plugins/auth.js';
 import * as s from '../schemas/exports.js';
 import { type App, type AppDeps, OVERSIGHT_ROLES } from '../types.js';
+
+/** Kept where the export tests have always found it. */
+export { csvField };
 
 const CONTENT_TYPES = {
   ndjson: 'application/x-ndjson; charset=utf-8',
   csv: 'text/csv; charset=utf-8',
 } as const;
-
-/** A cell value as text: timestamps ISO, arrays and objects as JSON, null empty. */
-function plain(value: unknown): string | number | boolean | null {
-  if (value === null || value === undefined) return null;
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'object') return JSON.stringify(value);
-  return value as string | number | boolean;
-}
-
-/**
- * RFC 4180 field: quoted when it holds a comma, quote or line break; quotes doubled. Text that a
- * spreadsheet would run as a formula is neutralised first; numbers and booleans are written as they are.
- */
-export function csvField(value: unknown): string {
-  const v = plain(value);
-  if (v === null) return '';
-  const text = typeof v === 'string' ? neutraliseFormula(v) : String(v);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
 
 async function* lines(
   rows: AsyncIterable<Record<string, unknown>>,

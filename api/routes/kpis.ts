@@ -5,6 +5,7 @@
  */
 
 import { varianceSummary } from '../../db/fee-schedules.js';
+import { costToCollectReport } from '../../db/reports/cost-to-collect.js';
 import {
   appealCounts,
   arSnapshot,
@@ -14,17 +15,9 @@ import {
   denialsByPayer,
   firstActionCounts,
 } from '../../db/reports/kpis.js';
-import { isoDate } from '../../domain/dates.js';
-import {
-  daysInAr,
-  FIRST_ACTION_TARGET_BUSINESS_DAYS,
-  KPI_DEFINITIONS,
-  periodDays,
-  ratio,
-} from '../../domain/kpi.js';
+import { daysInAr, FIRST_ACTION_TARGET_BUSINESS_DAYS, KPI_DEFINITIONS, ratio } from '../../domain/kpi.js';
 import { practicesFor } from '../plugins/auth.js';
-import { checkRanges } from '../plugins/guards.js';
-import { badRequest } from '../plugins/problems.js';
+import { reportPeriod } from '../report-period.js';
 import { problemResponse } from '../schemas/common.js';
 import * as s from '../schemas/kpis.js';
 import { type App, type AppDeps, OVERSIGHT_ROLES } from '../types.js';
@@ -34,6 +27,28 @@ const DESCRIPTION = [
   '',
   ...Object.entries(KPI_DEFINITIONS).map(([name, text]) => `- **${name}**: ${text}`),
 ].join('\n');
+
+/** How many payers the KPI summary names: the ones costing the practice most. */
+const TOP_PAYERS = 5;
+
+/** The KPI report's cost-to-collect figures: the period's totals and the costliest payers. */
+function costSummary(report: Awaited<ReturnType<typeof costToCollectReport>>) {
+  const t = report.totals;
+  return {
+    costCents: t.cost.costCents,
+    staffCents: t.cost.staffCents,
+    feeCents: t.cost.feeCents,
+    collectedCents: t.collectedCents,
+    costPerDollarCollected: t.costPerDollarCollected,
+    topPayers: report.rows.slice(0, TOP_PAYERS).map((r) => ({
+      payerId: r.key ?? '',
+      costCents: r.cost.costCents,
+      collectedCents: r.collectedCents,
+      costPerDollarCollected: r.costPerDollarCollected,
+      netValueCents: r.denials?.netValueCents ?? 0,
+    })),
+  };
+}
 
 export function kpiRoutes(deps: AppDeps) {
   return async function routes(app: App): Promise<void> {
@@ -59,18 +74,9 @@ export function kpiRoutes(deps: AppDeps) {
         const q = req.query;
         const [practiceId] = practicesFor(req, q.practiceId) as [string];
         const now = new Date();
-        const to = q.to ?? isoDate(now);
-        const from =
-          q.from ?? isoDate(Date.parse(`${to}T00:00:00Z`) - (s.DEFAULT_PERIOD_DAYS - 1) * 86_400_000);
-        checkRanges({ from, to }, [['from', 'to']]);
-        const days = periodDays(from, to);
-        if (days > s.MAX_PERIOD_DAYS) {
-          throw badRequest('the period is too long', [
-            { field: 'querystring/from', message: `the period may span at most ${s.MAX_PERIOD_DAYS} days` },
-          ]);
-        }
+        const { from, to, days } = reportPeriod(q, now);
         const period = { practiceId, from, to, now };
-        const [denials, byPayer, byCategory, ar, appeals, collections, firstAction, underpayments] =
+        const [denials, byPayer, byCategory, ar, appeals, collections, firstAction, underpayments, cost] =
           await Promise.all([
             denialAndCleanCounts(deps.db, period),
             denialsByPayer(deps.db, period),
@@ -80,6 +86,7 @@ export function kpiRoutes(deps: AppDeps) {
             collectionCounts(deps.db, period),
             firstActionCounts(deps.db, period),
             varianceSummary(deps.db, [practiceId]),
+            costToCollectReport(deps.db, period, 'payer'),
           ]);
         const over90 = ar.buckets
           .filter((b) => b.label === '91-120' || b.label === '120+')
@@ -90,6 +97,7 @@ export function kpiRoutes(deps: AppDeps) {
           to,
           asOf: now.toISOString(),
           underpayments,
+          costToCollect: costSummary(cost),
           denialRate: {
             adjudicatedClaims: denials.adjudicated,
             deniedClaims: denials.denied,

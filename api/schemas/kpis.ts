@@ -25,6 +25,14 @@ const Rate = Nullable(
   Type.Number({ minimum: 0, description: 'a fraction (0.25 = 25 %); null when nothing was counted' }),
 );
 
+/** Cost cents per collected cent (not capped at 1: work can cost more than it brings). */
+export const CostRatio = Nullable(
+  Type.Number({
+    minimum: 0,
+    description: 'cost cents per collected cent (0.05 = 5 cents per dollar); null: nothing collected',
+  }),
+);
+
 export const KpiReport = Type.Object(
   {
     practiceId: Type.String(),
@@ -132,6 +140,28 @@ export const KpiReport = Type.Object(
         withinTargetByDollars: Rate,
       },
       { ...strict, description: KPI_DEFINITIONS.timeToFirstAction },
+    ),
+    costToCollect: Type.Object(
+      {
+        costCents: Cents,
+        staffCents: Cents,
+        feeCents: Cents,
+        collectedCents: Cents,
+        costPerDollarCollected: CostRatio,
+        topPayers: Type.Array(
+          Type.Object(
+            {
+              payerId: Type.String(),
+              costCents: Cents,
+              collectedCents: Cents,
+              costPerDollarCollected: CostRatio,
+              netValueCents: Cents,
+            },
+            strict,
+          ),
+        ),
+      },
+      { ...strict, description: KPI_DEFINITIONS.costToCollect },
     ),
     underpayments: Type.Object(
       {

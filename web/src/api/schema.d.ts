@@ -777,9 +777,54 @@ export interface paths {
          *     - **denialsByCategory**: Denials by category: the denial adjustments on the first adjudication of claims first submitted in the period, grouped by the CARC category (domain/carc.ts); claims = distinct claims with a denial in the category, dollars = the adjustment amounts. DUPLICATE is listed here although it is excluded from the rates.
          *     - **denialsByPayer**: Denials by payer: the denial-rate cohort grouped by payer, with each payer’s denied claims, cohort claims, denied amount, charges and its own rate by count and by dollars.
          *     - **underpayments**: Against the contracted fee schedules (docs/fee-schedules.md), as of now: open underpaid dollars, dollars recovered by later postings of underpaid claims, open variances by payer, and postings no contract rate could price.
+         *     - **costToCollect**: Cost to collect (docs/cost-to-collect.md). Cost: the biller decisions, appeals, notes and assignments made in the period at standard minutes per action type x the practice hourly rate (open-to-decision times are not recorded, so every action of a type costs its standard minutes), plus clearinghouse fees for the submissions, status inquiries, appeals and ERA claim postings of the period. Collected: payer postings (reversals negative) and patient payments of the period. Cost per dollar collected = cost / collected. Top payers: the five costing most, each with the net value of working its denials (denied amount x overturn rate - the standard cost of an appeal, summed over its denied claims). Rates: GET /practices/{id}/cost-settings; per claim, payer, category or month, as JSON or CSV: GET /reports/cost-to-collect.
          *     - **timeToFirstAction**: Time to first action on a denial. Cohort: claims first denied in the period (claims.first_denied_at); the clock starts at the first denial and stops at the first biller decision other than a note or an assignment (claims.first_action_at). Average and median in days over acted denials; within target = acted within 10 business days (Mon-Fri, holidays not modelled); the target rate counts denials acted on or already older than 10 business days. By count and by denied amount. Ranges are inclusive and must not be inverted: `from` <= `to` (else 400).
          */
         get: operations["getKpis"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/practices/{practiceId}/cost-settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The rates the practice’s work is priced with (its own, or the defaults)
+         * @description Roles: biller, supervisor, admin.
+         */
+        get: operations["getCostSettings"];
+        /**
+         * Set the hourly rate, standard minutes per action type and clearinghouse fees
+         * @description Roles: supervisor, admin. Replaces all of them at once; the report prices the whole period with the settings in force when it is asked for (docs/cost-to-collect.md).
+         */
+        put: operations["putCostSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reports/cost-to-collect": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What working the practice’s claims cost against what it collected, per claim, payer, category or month
+         * @description Roles: supervisor, admin. Staff time at standard minutes per action (open-to-decision times are not recorded) x the hourly rate, plus clearinghouse fees; collected = payer postings and patient payments of the period; net value of working a denial = denied amount x overturn rate - the standard cost of an appeal. Definitions: docs/cost-to-collect.md. `format=csv` answers the same rows as CSV with a header row. Ranges are inclusive and must not be inverted: `from` <= `to` (else 400).
+         */
+        get: operations["getCostToCollectReport"];
         put?: never;
         post?: never;
         delete?: never;
@@ -13204,6 +13249,28 @@ export interface operations {
                             withinTargetCents: number;
                             withinTargetByDollars: number | null;
                         };
+                        /** @description Cost to collect (docs/cost-to-collect.md). Cost: the biller decisions, appeals, notes and assignments made in the period at standard minutes per action type x the practice hourly rate (open-to-decision times are not recorded, so every action of a type costs its standard minutes), plus clearinghouse fees for the submissions, status inquiries, appeals and ERA claim postings of the period. Collected: payer postings (reversals negative) and patient payments of the period. Cost per dollar collected = cost / collected. Top payers: the five costing most, each with the net value of working its denials (denied amount x overturn rate - the standard cost of an appeal, summed over its denied claims). Rates: GET /practices/{id}/cost-settings; per claim, payer, category or month, as JSON or CSV: GET /reports/cost-to-collect. */
+                        costToCollect: {
+                            /** @description integer cents */
+                            costCents: number;
+                            /** @description integer cents */
+                            staffCents: number;
+                            /** @description integer cents */
+                            feeCents: number;
+                            /** @description integer cents */
+                            collectedCents: number;
+                            costPerDollarCollected: number | null;
+                            topPayers: {
+                                payerId: string;
+                                /** @description integer cents */
+                                costCents: number;
+                                /** @description integer cents */
+                                collectedCents: number;
+                                costPerDollarCollected: number | null;
+                                /** @description integer cents */
+                                netValueCents: number;
+                            }[];
+                        };
                         /** @description Against the contracted fee schedules (docs/fee-schedules.md), as of now: open underpaid dollars, dollars recovered by later postings of underpaid claims, open variances by payer, and postings no contract rate could price. */
                         underpayments: {
                             /** @description integer cents */
@@ -13222,6 +13289,814 @@ export interface operations {
                 };
             };
             /** @description the query does not match the schema, or the period spans more than 3660 days (`querystring/from`); `errors` names each field; also when `from` exceeds `to` (ranges are inclusive) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    getCostSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                practiceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        practiceId: string;
+                        settings: {
+                            /** @description loaded hourly cost of a biller, in cents */
+                            hourlyRateCents: number;
+                            standardMinutes: {
+                                /** @description standard whole minutes of one action */
+                                decision: number;
+                                /** @description standard whole minutes of one action */
+                                appeal: number;
+                                /** @description standard whole minutes of one action */
+                                note: number;
+                                /** @description standard whole minutes of one action */
+                                assignment: number;
+                            };
+                            transactionFeesCents: {
+                                /** @description clearinghouse fee of one transaction, in cents */
+                                submission: number;
+                                /** @description clearinghouse fee of one transaction, in cents */
+                                statusInquiry: number;
+                                /** @description clearinghouse fee of one transaction, in cents */
+                                appeal: number;
+                                /** @description clearinghouse fee of one transaction, in cents */
+                                era: number;
+                            };
+                        };
+                        /** @description false while the practice is priced with the defaults */
+                        custom: boolean;
+                        updatedBy: string | null;
+                        updatedAt: string | null;
+                        defaults: {
+                            /** @description loaded hourly cost of a biller, in cents */
+                            hourlyRateCents: number;
+                            standardMinutes: {
+                                /** @description standard whole minutes of one action */
+                                decision: number;
+                                /** @description standard whole minutes of one action */
+                                appeal: number;
+                                /** @description standard whole minutes of one action */
+                                note: number;
+                                /** @description standard whole minutes of one action */
+                                assignment: number;
+                            };
+                            transactionFeesCents: {
+                                /** @description clearinghouse fee of one transaction, in cents */
+                                submission: number;
+                                /** @description clearinghouse fee of one transaction, in cents */
+                                statusInquiry: number;
+                                /** @description clearinghouse fee of one transaction, in cents */
+                                appeal: number;
+                                /** @description clearinghouse fee of one transaction, in cents */
+                                era: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    putCostSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                practiceId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description loaded hourly cost of a biller, in cents */
+                    hourlyRateCents: number;
+                    standardMinutes: {
+                        /** @description standard whole minutes of one action */
+                        decision: number;
+                        /** @description standard whole minutes of one action */
+                        appeal: number;
+                        /** @description standard whole minutes of one action */
+                        note: number;
+                        /** @description standard whole minutes of one action */
+                        assignment: number;
+                    };
+                    transactionFeesCents: {
+                        /** @description clearinghouse fee of one transaction, in cents */
+                        submission: number;
+                        /** @description clearinghouse fee of one transaction, in cents */
+                        statusInquiry: number;
+                        /** @description clearinghouse fee of one transaction, in cents */
+                        appeal: number;
+                        /** @description clearinghouse fee of one transaction, in cents */
+                        era: number;
+                    };
+                };
+            };
+        };
+        responses: {
+            /** @description Default Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        practiceId: string;
+                        settings: {
+                            /** @description loaded hourly cost of a biller, in cents */
+                            hourlyRateCents: number;
+                            standardMinutes: {
+                                /** @description standard whole minutes of one action */
+                                decision: number;
+                                /** @description standard whole minutes of one action */
+                                appeal: number;
+                                /** @description standard whole minutes of one action */
+                                note: number;
+                                /** @description standard whole minutes of one action */
+                                assignment: number;
+                            };
+                            transactionFeesCents: {
+                                /** @description clearinghouse fee of one transaction, in cents */
+                                submission: number;
+                                /** @description clearinghouse fee of one transaction, in cents */
+                                statusInquiry: number;
+                                /** @description clearinghouse fee of one transaction, in cents */
+                                appeal: number;
+                                /** @description clearinghouse fee of one transaction, in cents */
+                                era: number;
+                            };
+                        };
+                        /** @description false while the practice is priced with the defaults */
+                        custom: boolean;
+                        updatedBy: string | null;
+                        updatedAt: string | null;
+                        defaults: {
+                            /** @description loaded hourly cost of a biller, in cents */
+                            hourlyRateCents: number;
+                            standardMinutes: {
+                                /** @description standard whole minutes of one action */
+                                decision: number;
+                                /** @description standard whole minutes of one action */
+                                appeal: number;
+                                /** @description standard whole minutes of one action */
+                                note: number;
+                                /** @description standard whole minutes of one action */
+                                assignment: number;
+                            };
+                            transactionFeesCents: {
+                                /** @description clearinghouse fee of one transaction, in cents */
+                                submission: number;
+                                /** @description clearinghouse fee of one transaction, in cents */
+                                statusInquiry: number;
+                                /** @description clearinghouse fee of one transaction, in cents */
+                                appeal: number;
+                                /** @description clearinghouse fee of one transaction, in cents */
+                                era: number;
+                            };
+                        };
+                    };
+                };
+            };
+            /** @description the request does not match the schema or is not consistent; `errors` names each field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description no valid bearer API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s role may not use this operation, or the request names a practice the key does not hold */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description not found (another practice’s resource is not found too) */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body is larger than the API’s body limit */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the body’s content type is not one this operation accepts */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description a value is out of bounds (`errors` names `body/<field>`); nothing was saved */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description the key’s rate limit is exceeded */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description an unexpected error (the answer names the request id, never internals) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            /** @description Postgres or Temporal is unavailable right now (stopped, restarting, read-only); retry after `Retry-After` seconds */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": {
+                        type: string;
+                        title: string;
+                        status: number;
+                        detail?: string;
+                        instance?: string;
+                        errors?: {
+                            field: string;
+                            message: string;
+                        }[];
+                    } & {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+        };
+    };
+    getCostToCollectReport: {
+        parameters: {
+            query: {
+                practiceId: string;
+                /** @description first day (inclusive, UTC); default: 90 days before `to`. The period may span at most 3660 days.; must not exceed `to` */
+                from?: string;
+                /** @description last day (inclusive, UTC); default: today (UTC) */
+                to?: string;
+                groupBy?: "claim" | "payer" | "category" | "month";
+                format?: "json" | "csv";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the report (JSON), or with `format=csv` its rows as CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        practiceId: string;
+                        /** Format: date */
+                        from: string;
+                        /** Format: date */
+                        to: string;
+                        /** @enum {unknown} */
+                        groupBy: "claim" | "payer" | "category" | "month";
+                        settings: {
+                            /** @description loaded hourly cost of a biller, in cents */
+                            hourlyRateCents: number;
+                            standardMinutes: {
+                                /** @description standard whole minutes of one action */
+                                decision: number;
+                                /** @description standard whole minutes of one action */
+                                appeal: number;
+                                /** @description standard whole minutes of one action */
+                                note: number;
+                                /** @description standard whole minutes of one action */
+                                assignment: number;
+                            };
+                            transactionFeesCents: {
+                                /** @description clearinghouse fee of one transaction, in cents */
+                                submission: number;
+                                /** @description clearinghouse fee of one transaction, in cents */
+                                statusInquiry: number;
+                                /** @description clearinghouse fee of one transaction, in cents */
+                                appeal: number;
+                                /** @description clearinghouse fee of one transaction, in cents */
+                                era: number;
+                            };
+                        };
+                        totals: {
+                            claims: number;
+                            cost: {
+                                staffMinutes: number;
+                                /** @description integer cents */
+                                staffCents: number;
+                                /** @description integer cents */
+                                feeCents: number;
+                                /** @description integer cents */
+                                costCents: number;
+                            };
+                            /** @description integer cents */
+                            collectedCents: number;
+                            costPerDollarCollected: number | null;
+                        };
+                        rows: {
+                            key: string | null;
+                            claimId?: string;
+                            payerId?: string;
+                            category?: ("ELIGIBILITY" | "COORDINATION_OF_BENEFITS" | "AUTHORIZATION" | "CODING" | "BUNDLING" | "MEDICAL_NECESSITY" | "MISSING_INFORMATION" | "TIMELY_FILING" | "DUPLICATE" | "NON_COVERED" | "CREDENTIALING" | "UNDERPAYMENT" | "OTHER") | null;
+                            overturnRate?: {
+                                rate: number;
+                                basis: "history" | "category";
+                                decided: number;
+                            };
+                            claims: number;
+                            counts: {
+                                staff: {
+                                    decision: number;
+                                    appeal: number;
+                                    note: number;
+                                    assignment: number;
+                                };
+                                transactions: {
+                                    submission: number;
+                                    statusInquiry: number;
+                                    appeal: number;
+                                    era: number;
+                                };
+                            };
+                            cost: {
+                                staffMinutes: number;
+                                /** @description integer cents */
+                                staffCents: number;
+                                /** @description integer cents */
+                                feeCents: number;
+                                /** @description integer cents */
+                                costCents: number;
+                            };
+                            /** @description integer cents */
+                            collectedCents: number;
+                            costPerDollarCollected: number | null;
+                            denials: {
+                                deniedClaims: number;
+                                /** @description integer cents */
+                                deniedCents: number;
+                                /** @description integer cents */
+                                expectedRecoveryCents: number;
+                                /** @description integer cents */
+                                workCostCents: number;
+                                /** @description integer cents */
+                                netValueCents: number;
+                            } | null;
+                        }[];
+                    };
+                    "text/csv": string;
+                };
+            };
+            /** @description the query does not match the schema, or the period spans more than 3660 days (`querystring/from`); also when `from` exceeds `to` (ranges are inclusive) */
             400: {
                 headers: {
                     [name: string]: unknown;
