@@ -5,6 +5,20 @@
 import { type Client, ScheduleAlreadyRunning, ScheduleOverlapPolicy } from '@temporalio/client';
 import { eraPollScheduleId, ruleMinerScheduleId, webhookRedeliveryScheduleId } from '../workflows/ids.js';
 
+type ScheduleOptions = Parameters<Client['schedule']['create']>[0];
+
+/** Creates the schedule, or updates its spec and action when it exists (a worker restart, a new interval). */
+async function ensureSchedule(client: Client, opts: ScheduleOptions): Promise<void> {
+  try {
+    await client.schedule.create(opts);
+  } catch (err) {
+    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+    await client.schedule
+      .getHandle(opts.scheduleId)
+      .update((prev) => ({ ...prev, spec: opts.spec, action: opts.action }));
+  }
+}
+
 export async function ensureEraPollSchedule(
   client: Client,
   opts: { taskQueue: string; intervalSeconds: number },
@@ -17,20 +31,13 @@ export async function ensureEraPollSchedule(
     workflowId: `era-poll-run-${opts.taskQueue}`,
     args: [],
   };
-  try {
-    await client.schedule.create({
-      scheduleId: eraPollScheduleId(opts.taskQueue),
-      spec,
-      action,
-      // A slow pull must not overlap the next one: both would fetch the same files.
-      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1h' },
-    });
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule
-      .getHandle(eraPollScheduleId(opts.taskQueue))
-      .update((prev) => ({ ...prev, spec, action }));
-  }
+  await ensureSchedule(client, {
+    scheduleId: eraPollScheduleId(opts.taskQueue),
+    spec,
+    action,
+    // A slow pull must not overlap the next one: both would fetch the same files.
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1h' },
+  });
 }
 
 /**
@@ -50,17 +57,12 @@ export async function ensureWebhookRedeliverySchedule(
     workflowId: `webhook-redelivery-run-${opts.taskQueue}`,
     args: [{}],
   };
-  try {
-    await client.schedule.create({
-      scheduleId,
-      spec,
-      action,
-      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10m' },
-    });
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(scheduleId).update((prev) => ({ ...prev, spec, action }));
-  }
+  await ensureSchedule(client, {
+    scheduleId,
+    spec,
+    action,
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '10m' },
+  });
 }
 
 /**
@@ -77,15 +79,10 @@ export async function ensureRuleMinerSchedule(client: Client, opts: { taskQueue:
     workflowId: `rule-miner-run-${opts.taskQueue}`,
     args: [{}],
   };
-  try {
-    await client.schedule.create({
-      scheduleId,
-      spec,
-      action,
-      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1d' },
-    });
-  } catch (err) {
-    if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-    await client.schedule.getHandle(scheduleId).update((prev) => ({ ...prev, spec, action }));
-  }
+  await ensureSchedule(client, {
+    scheduleId,
+    spec,
+    action,
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1d' },
+  });
 }
