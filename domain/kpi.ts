@@ -91,6 +91,8 @@ export const KPI_DEFINITIONS = {
   denialsByPayer:
     'Denials by payer: the denial-rate cohort grouped by payer, with each payer’s denied claims, cohort claims, denied amount, ' +
     'charges and its own rate by count and by dollars.',
+  claimRules:
+    'For each modifier claim rule in force (docs/claim-rules.md): the first-adjudication denial rate of the lines it is about (its payer and procedure, without its modifier) on claims created before its adoption and since; a claim it held counts as a denial prevented.',
   underpayments:
     'Against the contracted fee schedules (docs/fee-schedules.md), as of now: open underpaid dollars, dollars recovered by later postings of underpaid claims, open variances by payer, and postings no contract rate could price.',
   costToCollect:

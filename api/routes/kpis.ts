@@ -4,7 +4,9 @@
  * description of every figure; the counting is db/reports/kpis.ts; the period's bounds and its longest span are schemas/kpis.ts.
  */
 
+import { latestClaimRules, ruleEffect } from '../../db/claim-rules.js';
 import { varianceSummary } from '../../db/fee-schedules.js';
+import type { Db } from '../../db/pool.js';
 import { costToCollectReport } from '../../db/reports/cost-to-collect.js';
 import {
   appealCounts,
@@ -32,6 +34,14 @@ const DESCRIPTION = [
 const TOP_PAYERS = 5;
 
 /** The KPI report's cost-to-collect figures: the period's totals and the costliest payers. */
+/** Every modifier rule in force, with the combination's denial rate before and after its adoption. */
+async function claimRuleEffects(db: Db, practiceId: string) {
+  const rules = await latestClaimRules(db, practiceId, { activeOnly: true });
+  return Promise.all(
+    rules.filter((r) => r.kind === 'MODIFIER_REQUIRED').map((r) => ruleEffect(db, practiceId, r)),
+  );
+}
+
 function costSummary(report: Awaited<ReturnType<typeof costToCollectReport>>) {
   const t = report.totals;
   return {
@@ -76,18 +86,29 @@ export function kpiRoutes(deps: AppDeps) {
         const now = new Date();
         const { from, to, days } = reportPeriod(q, now);
         const period = { practiceId, from, to, now };
-        const [denials, byPayer, byCategory, ar, appeals, collections, firstAction, underpayments, cost] =
-          await Promise.all([
-            denialAndCleanCounts(deps.db, period),
-            denialsByPayer(deps.db, period),
-            denialsByCategory(deps.db, period),
-            arSnapshot(deps.db, period),
-            appealCounts(deps.db, period),
-            collectionCounts(deps.db, period),
-            firstActionCounts(deps.db, period),
-            varianceSummary(deps.db, [practiceId]),
-            costToCollectReport(deps.db, period, 'payer'),
-          ]);
+        const [
+          denials,
+          byPayer,
+          byCategory,
+          ar,
+          appeals,
+          collections,
+          firstAction,
+          underpayments,
+          cost,
+          rules,
+        ] = await Promise.all([
+          denialAndCleanCounts(deps.db, period),
+          denialsByPayer(deps.db, period),
+          denialsByCategory(deps.db, period),
+          arSnapshot(deps.db, period),
+          appealCounts(deps.db, period),
+          collectionCounts(deps.db, period),
+          firstActionCounts(deps.db, period),
+          varianceSummary(deps.db, [practiceId]),
+          costToCollectReport(deps.db, period, 'payer'),
+          claimRuleEffects(deps.db, practiceId),
+        ]);
         const over90 = ar.buckets
           .filter((b) => b.label === '91-120' || b.label === '120+')
           .reduce((s, b) => s + b.cents, 0);
@@ -97,6 +118,7 @@ export function kpiRoutes(deps: AppDeps) {
           to,
           asOf: now.toISOString(),
           underpayments,
+          claimRules: rules,
           costToCollect: costSummary(cost),
           denialRate: {
             adjudicatedClaims: denials.adjudicated,

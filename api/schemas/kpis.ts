@@ -1,6 +1,7 @@
 /** GET /kpis: the query (a practice and an inclusive period) and the report. */
 import { Type } from 'typebox';
 import { AGING_BUCKETS, KPI_DEFINITIONS } from '../../domain/kpi.js';
+import { RuleEffect } from './claim-rules.js';
 import { Cents, DateParam, DateTime, IsoDate, Nullable, PracticeId, strict } from './common.js';
 
 /** Longest period one request may ask about (about ten years). */
@@ -163,6 +164,7 @@ export const KpiReport = Type.Object(
       },
       { ...strict, description: KPI_DEFINITIONS.costToCollect },
     ),
+    claimRules: Type.Array(RuleEffect, { description: KPI_DEFINITIONS.claimRules }),
     underpayments: Type.Object(
       {
         openUnderpaidCents: Cents,

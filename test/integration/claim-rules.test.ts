@@ -150,6 +150,16 @@ describe('denial prevention from our own denials, for real', () => {
       after: { lines: 10, denied: 0, held: 10, denialRate: 0 },
     });
 
+    const kpis = await stack.app.inject({ method: 'GET', url: '/kpis?practiceId=sunrise-fp', headers: sup });
+    expect(kpis.statusCode, kpis.body).toBe(200);
+    expect((kpis.json() as { claimRules: unknown[] }).claimRules).toEqual([
+      expect.objectContaining({
+        ruleKey: rule.ruleKey,
+        before: expect.objectContaining({ denialRate: 1 }),
+        after: expect.objectContaining({ denialRate: 0 }),
+      }),
+    ]);
+
     // A biller files one held claim over the rule, with a reason: audited, and the payer denies it.
     const overridden = later[0]!;
     const res = await stack.app.inject({

@@ -776,6 +776,7 @@ export interface paths {
          *     - **netCollectionRate**: Net collection rate. Cohort: claims whose date of service is in the period. Collected (payer paid + patient paid) / (charges - contractual adjustments). Dollars only; write-offs are not subtracted, they are what the rate exposes.
          *     - **denialsByCategory**: Denials by category: the denial adjustments on the first adjudication of claims first submitted in the period, grouped by the CARC category (domain/carc.ts); claims = distinct claims with a denial in the category, dollars = the adjustment amounts. DUPLICATE is listed here although it is excluded from the rates.
          *     - **denialsByPayer**: Denials by payer: the denial-rate cohort grouped by payer, with each payer’s denied claims, cohort claims, denied amount, charges and its own rate by count and by dollars.
+         *     - **claimRules**: For each modifier claim rule in force (docs/claim-rules.md): the first-adjudication denial rate of the lines it is about (its payer and procedure, without its modifier) on claims created before its adoption and since; a claim it held counts as a denial prevented.
          *     - **underpayments**: Against the contracted fee schedules (docs/fee-schedules.md), as of now: open underpaid dollars, dollars recovered by later postings of underpaid claims, open variances by payer, and postings no contract rate could price.
          *     - **costToCollect**: Cost to collect (docs/cost-to-collect.md). Cost: the biller decisions, appeals, notes and assignments made in the period at standard minutes per action type x the practice hourly rate (open-to-decision times are not recorded, so every action of a type costs its standard minutes), plus clearinghouse fees for the submissions, status inquiries, appeals and ERA claim postings of the period. Collected: payer postings (reversals negative) and patient payments of the period. Cost per dollar collected = cost / collected. Top payers: the five costing most, each with the net value of working its denials (denied amount x overturn rate - the standard cost of an appeal, summed over its denied claims). Rates: GET /practices/{id}/cost-settings; per claim, payer, category or month, as JSON or CSV: GET /reports/cost-to-collect.
          *     - **timeToFirstAction**: Time to first action on a denial. Cohort: claims first denied in the period (claims.first_denied_at); the clock starts at the first denial and stops at the first biller decision other than a note or an assignment (claims.first_action_at). Average and median in days over acted denials; within target = acted within 10 business days (Mon-Fri, holidays not modelled); the target rate counts denials acted on or already older than 10 business days. By count and by denied amount. Ranges are inclusive and must not be inverted: `from` <= `to` (else 400).
@@ -13271,6 +13272,24 @@ export interface operations {
                                 netValueCents: number;
                             }[];
                         };
+                        /** @description For each modifier claim rule in force (docs/claim-rules.md): the first-adjudication denial rate of the lines it is about (its payer and procedure, without its modifier) on claims created before its adoption and since; a claim it held counts as a denial prevented. */
+                        claimRules: {
+                            ruleKey: string;
+                            /** Format: date-time */
+                            adoptedAt: string;
+                            before: {
+                                lines: number;
+                                denied: number;
+                                held: number;
+                                denialRate: number | null;
+                            };
+                            after: {
+                                lines: number;
+                                denied: number;
+                                held: number;
+                                denialRate: number | null;
+                            };
+                        }[];
                         /** @description Against the contracted fee schedules (docs/fee-schedules.md), as of now: open underpaid dollars, dollars recovered by later postings of underpaid claims, open variances by payer, and postings no contract rate could price. */
                         underpayments: {
                             /** @description integer cents */
