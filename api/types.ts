@@ -21,7 +21,7 @@ export interface AppDeps {
   db: Db;
   temporal: Client;
   log: Logger;
-  config: Pick<AppConfig, 'temporal' | 'api'>;
+  config: Pick<AppConfig, 'temporal' | 'api'> & Partial<Pick<AppConfig, 'ruleMiner'>>;
   /** How long requests wait on Temporal before answering 202 (defaults in api/waits.ts). */
   waits?: Partial<Waits>;
   /** Console session timeouts (defaults in api/sessions/plugin.ts). */

@@ -52,6 +52,8 @@ export interface AppConfig {
   api: { host: string; port: number; rateLimitPerMinute: number; bodyLimitBytes: number };
   payer: { baseUrl: string; apiKey: string; timeoutMs: number };
   eraPollIntervalSeconds: number;
+  /** When the claim-rule miner proposes a rule (docs/claim-rules.md). */
+  ruleMiner: { minLines: number; minDenialRatePercent: number };
   dataDir: string;
   /** Where attachments and generated documents are kept, and how large an upload may be. */
   attachments: {
@@ -104,6 +106,12 @@ function int(env: Env, name: string, fallback: number, min = 0): number {
     throw new ConfigError(`${name} must be a whole number >= ${min}, got "${raw}"`);
   }
   return Number(raw);
+}
+
+function percent(env: Env, name: string, fallback: number): number {
+  const n = int(env, name, fallback, 1);
+  if (n > 100) throw new ConfigError(`${name} must be a whole number from 1 to 100, got "${n}"`);
+  return n;
 }
 
 function bool(env: Env, name: string, fallback: boolean): boolean {
@@ -267,6 +275,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       timeoutMs: int(env, 'PAYER_TIMEOUT_MS', 10_000, 100),
     },
     eraPollIntervalSeconds: int(env, 'ERA_POLL_INTERVAL_SECONDS', 3600, 1),
+    ruleMiner: {
+      minLines: int(env, 'RULE_MINER_MIN_LINES', 20, 1),
+      minDenialRatePercent: percent(env, 'RULE_MINER_MIN_DENIAL_RATE_PERCENT', 50),
+    },
     dataDir: str(env, 'DATA_DIR', '.data'),
     attachments: attachmentsConfig(env),
     devStack: {

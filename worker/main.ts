@@ -70,7 +70,13 @@ await ensureEraPollSchedule(client, {
   intervalSeconds: config.eraPollIntervalSeconds,
 });
 await ensureWebhookRedeliverySchedule(client, { taskQueue: config.temporal.taskQueue });
-await ensureRuleMinerSchedule(client, { taskQueue: config.temporal.taskQueue });
+await ensureRuleMinerSchedule(client, {
+  taskQueue: config.temporal.taskQueue,
+  thresholds: {
+    minLines: config.ruleMiner.minLines,
+    minDenialRate: config.ruleMiner.minDenialRatePercent / 100,
+  },
+});
 
 // The SDK's Runtime already listens for SIGINT/SIGTERM (its `shutdownSignals`) and shuts every worker
 // down; calling `worker.shutdown()` again on a draining worker throws. Here the signal is only logged.

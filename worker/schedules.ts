@@ -69,7 +69,10 @@ export async function ensureWebhookRedeliverySchedule(
  * The Temporal Schedule that mines first adjudications for claim-rule proposals, once a day: denial
  * patterns take weeks of remittances to show, so a daily refresh loses nothing.
  */
-export async function ensureRuleMinerSchedule(client: Client, opts: { taskQueue: string }): Promise<void> {
+export async function ensureRuleMinerSchedule(
+  client: Client,
+  opts: { taskQueue: string; thresholds: { minLines: number; minDenialRate: number } },
+): Promise<void> {
   const scheduleId = ruleMinerScheduleId(opts.taskQueue);
   const spec = { intervals: [{ every: '1d' as const }] };
   const action = {
@@ -77,7 +80,7 @@ export async function ensureRuleMinerSchedule(client: Client, opts: { taskQueue:
     workflowType: 'ruleMinerWorkflow',
     taskQueue: opts.taskQueue,
     workflowId: `rule-miner-run-${opts.taskQueue}`,
-    args: [{}],
+    args: [{ thresholds: opts.thresholds }],
   };
   await ensureSchedule(client, {
     scheduleId,

@@ -190,7 +190,19 @@ export function claimRuleRoutes(deps: AppDeps) {
         const result = (await deps.temporal.workflow.execute('ruleMinerWorkflow', {
           taskQueue: deps.config.temporal.taskQueue,
           workflowId,
-          args: [{ practiceIds: [req.params.practiceId] }],
+          args: [
+            {
+              practiceIds: [req.params.practiceId],
+              ...(deps.config.ruleMiner
+                ? {
+                    thresholds: {
+                      minLines: deps.config.ruleMiner.minLines,
+                      minDenialRate: deps.config.ruleMiner.minDenialRatePercent / 100,
+                    },
+                  }
+                : {}),
+            },
+          ],
         })) as { practices: number; proposals: number };
         return { ...result, workflowId };
       },
