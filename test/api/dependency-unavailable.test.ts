@@ -10,6 +10,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type App, buildApp } from '../../api/app.js';
 import { isDependencyUnavailable } from '../../api/plugins/unavailable.js';
+import { READINESS_CHECK_MS } from '../../api/routes/health.js';
 import { createDb, type Db } from '../../db/pool.js';
 import { DEMO_KEYS, seedDemoKeys } from '../../db/seed.js';
 import { createTestDatabase, type TestDatabase } from '../support/db.js';
@@ -88,6 +89,11 @@ describe('Postgres and Temporal unreachable', () => {
   });
   afterAll(async () => {
     await app.close();
+    // The client's gRPC retry interceptor schedules its next attempt on a timer and does not cancel it
+    // when the connection closes: an attempt fired after close throws from the timer (an uncaught
+    // "Channel has been shut down"). Past the readiness check's deadline every attempt ends at once
+    // with DEADLINE_EXCEEDED, which is not retried, so wait that long before closing.
+    await new Promise((r) => setTimeout(r, READINESS_CHECK_MS + 500));
     await connection.close().catch(() => {});
     await db.destroy();
   });
