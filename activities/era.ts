@@ -65,27 +65,44 @@ export function createEraActivities(deps: ActivityDeps) {
       return { started: rows.length };
     },
 
-    /** Lists new ERA files at the clearinghouse after the stored cursor, stores each, advances the cursor. */
+    /**
+     * Lists new ERA files at the clearinghouse after the stored cursor, page by page (a busy payer writes
+     * more files between two pulls than one page holds), stores each and advances the cursor after each
+     * page. At most `MAX_PULL_PAGES` pages per run: the next scheduled pull goes on from the cursor.
+     */
     async pullEraFiles(): Promise<{ eraFileId: string; checksum: string; rejected: boolean }[]> {
-      const listing = await callPayer(async () => payer.listRemittances(await eraPullCursor(db)));
       const out: { eraFileId: string; checksum: string; rejected: boolean }[] = [];
-      for (const item of listing.items) {
-        const raw = await callPayer(() => payer.fetchRemittance(item.id));
-        const stored = await storeEraFile(db, {
-          raw,
-          source: 'pull',
-          sourceRef: item.id,
-          keepRejected: true,
-        });
-        if (stored.status === 'REJECTED') {
-          log.warn({ sourceRef: item.id, error: stored.error.message }, 'pulled ERA file refused');
-          out.push({ eraFileId: stored.eraFileId!, checksum: stored.checksum, rejected: true });
-        } else {
-          out.push({ eraFileId: stored.eraFileId, checksum: stored.checksum, rejected: false });
-        }
+      for (let page = 0; page < MAX_PULL_PAGES; page++) {
+        const listing = await callPayer(async () => payer.listRemittances(await eraPullCursor(db)));
+        await storePulledPage(listing.items, out);
+        if (listing.nextCursor) await setEraPullCursor(db, listing.nextCursor);
+        if (!listing.nextCursor || listing.items.length === 0) break;
       }
-      if (listing.nextCursor) await setEraPullCursor(db, listing.nextCursor);
       return out;
     },
   };
+
+  async function storePulledPage(
+    items: { id: string }[],
+    out: { eraFileId: string; checksum: string; rejected: boolean }[],
+  ): Promise<void> {
+    for (const item of items) {
+      const raw = await callPayer(() => payer.fetchRemittance(item.id));
+      const stored = await storeEraFile(db, {
+        raw,
+        source: 'pull',
+        sourceRef: item.id,
+        keepRejected: true,
+      });
+      if (stored.status === 'REJECTED') {
+        log.warn({ sourceRef: item.id, error: stored.error.message }, 'pulled ERA file refused');
+        out.push({ eraFileId: stored.eraFileId!, checksum: stored.checksum, rejected: true });
+      } else {
+        out.push({ eraFileId: stored.eraFileId, checksum: stored.checksum, rejected: false });
+      }
+    }
+  }
 }
+
+/** Pages of files one pull reads at most (a page is up to 100 files). */
+const MAX_PULL_PAGES = 10;
