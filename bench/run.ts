@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: how close the system runs to its floor. Quick mode by default (about 5 minutes on a
+ * `npm run bench`: how close the system runs to its floor. Quick mode by default (about 11 minutes on a 2-core
  * quiet machine), `--full` for the issue's sizes, `--smoke` for a few dozen claims (what the test suite
  * runs). Every figure is the median of several rounds next to a baseline measured in the same run, as a
  * ratio, marked met or missed against its target. Writes bench/results/<date>-<mode>.{json,md} (or
