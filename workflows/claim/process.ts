@@ -26,16 +26,15 @@ import {
 import {
   appealDeadlineFrom,
   type ClaimData,
-  claimView,
   deadlineDate,
   missKey,
   nextDeadlineMs,
   openBalance,
-  projection,
   type Reminder,
   shownDeadline,
   timelyFilingBinds,
 } from './state.js';
+import { claimView, projection } from './view.js';
 
 /** The patch id of end-of-day deadlines in the practice's time zone. */
 export const END_OF_DAY_DEADLINES = 'deadline-end-of-day-practice-zone';

@@ -1,13 +1,13 @@
 /**
  * A claim run's state as plain data (so continue-as-new can carry it), how a run starts (new, continued,
- * reopened from its Postgres row), and the pure views derived from it: balances, deadlines, the next
- * timer, the claim screen and the claims-row projection. Nothing here awaits or calls Temporal.
+ * reopened from its Postgres row), and what is derived from it: balances, deadlines and the next timer
+ * (the claim screen and the projection are in view.ts). Nothing here awaits or calls Temporal.
  */
 
-import type { ClaimProjection, ClaimResumeRow } from '../../activities/types.js';
+import type { ClaimResumeRow } from '../../activities/types.js';
 import { timelyFilingMatters } from '../../domain/claim-rules.js';
 import type { ScrubFinding } from '../../domain/claim-scrubber.js';
-import { type ClaimStatus, isTerminal } from '../../domain/claim-status.js';
+import type { ClaimStatus } from '../../domain/claim-status.js';
 import { addDays, isoDate } from '../../domain/dates.js';
 import { appealDeadlineFor } from '../../domain/deadline-rules.js';
 import { describeCountedFrom } from '../../domain/deadlines.js';
@@ -282,77 +282,4 @@ export function timerLabel(t: ClaimTimer): string {
     default:
       return t.kind;
   }
-}
-
-/** The claim screen: what the `state` query and every update return. */
-export function claimView(workflowId: string, ref: m.ClaimRef, d: ClaimData): m.ClaimView {
-  const next = timers(d)[0];
-  const deadline = nextDeadlineMs(d);
-  return {
-    workflowId,
-    claim: ref,
-    status: d.status,
-    payerClaimNumber: d.payerClaimNumber,
-    balances: {
-      chargeCents: d.chargeCents,
-      paidCents: d.paidCents,
-      contractualCents: d.contractualCents,
-      patientResponsibilityCents: d.patientResponsibilityCents,
-      patientPaidCents: d.patientPaidCents,
-      writtenOffCents: d.writtenOffCents,
-      deniedCents: d.denial?.deniedCents ?? 0,
-      openBalanceCents: openBalance(d),
-    },
-    denial: d.denial,
-    rejection: d.rejection,
-    appeals: d.appeals,
-    deadlines: deadlines(d),
-    nextDeadline: deadline === undefined ? undefined : new Date(deadline).toISOString(),
-    nextTimer: next ? { kind: timerLabel(next), at: new Date(next.at).toISOString() } : undefined,
-    followUps: d.followUps,
-    submissions: d.submissions,
-    assignedTo: d.assignedTo,
-    escalated: d.escalated,
-    escalations: d.escalations,
-    notes: d.notes,
-    decisions: d.decisions,
-    patientBalance: d.patientBalance
-      ? {
-          status: d.patientBalance.status,
-          balanceCents: d.patientBalance.balanceCents,
-          statementsSent: d.patientBalance.statementsSent,
-          holds: d.holds,
-          nextActionAt: d.patientBalance.nextActionAt,
-        }
-      : undefined,
-    rules: d.rules,
-  };
-}
-
-/**
- * The claims-row projection written with every audit event, so lists read Postgres only. It carries no
- * priority: the work queue computes that at read time from these fields (docs/kpis.md).
- */
-export function projection(d: ClaimData, nowIso: string): ClaimProjection {
-  const deadline = nextDeadlineMs(d);
-  return {
-    status: d.status,
-    denialCategory: d.denial?.category ?? null,
-    recommendedAction: d.denial?.action ?? null,
-    assignedTo: d.assignedTo ?? null,
-    escalated: d.escalated,
-    nextDeadline: deadline === undefined ? null : new Date(deadline).toISOString(),
-    payerClaimNumber: d.payerClaimNumber ?? null,
-    frequencyCode: d.frequencyCode,
-    paidCents: d.paidCents,
-    adjustmentCents: d.contractualCents,
-    patientResponsibilityCents: d.patientResponsibilityCents,
-    patientPaidCents: d.patientPaidCents,
-    writtenOffCents: d.writtenOffCents,
-    openBalanceCents: openBalance(d),
-    submittedAt: d.submittedAt,
-    firstDeniedAt: d.firstDeniedAt,
-    firstActionAt: d.firstActionAt,
-    closedAt: isTerminal(d.status) ? nowIso : null,
-  };
 }
