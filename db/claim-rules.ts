@@ -3,9 +3,10 @@
  * first adjudications the miner learns from (docs/claim-rules.md). `saveClaimRule` is the only writer of
  * claim_rules: an edit never changes a version, it adds the next one.
  */
-import { sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { AdjudicatedLine, ClaimRule, RuleProposal } from '../domain/claim-scrubber.js';
 import type { Db } from './pool.js';
+import type { ClaimRuleProposalsTable } from './schema.js';
 import { isDenialAdjustment } from './sql-fragments.js';
 
 /** A stored rule version as the API shows it. */
@@ -242,15 +243,10 @@ export interface ProposalView {
   proposedAt: string;
 }
 
-export async function listProposals(
-  db: Db,
-  practiceId: string,
-  status?: ProposalView['status'],
-): Promise<ProposalView[]> {
-  let q = db.selectFrom('claim_rule_proposals').selectAll().where('practice_id', '=', practiceId);
-  if (status) q = q.where('status', '=', status);
-  const rows = await q.orderBy('denied_cents', 'desc').orderBy('id').execute();
-  return rows.map((r) => ({
+type ProposalRow = Selectable<ClaimRuleProposalsTable>;
+
+function proposalOf(r: ProposalRow): ProposalView {
+  return {
     id: r.id,
     payerId: r.payer_id,
     procedureCode: r.procedure_code,
@@ -267,7 +263,28 @@ export async function listProposals(
     decisionReason: r.decision_reason,
     ruleKey: r.rule_key,
     proposedAt: r.created_at.toISOString(),
-  }));
+  };
+}
+
+export async function listProposals(
+  db: Db,
+  practiceId: string,
+  status?: ProposalView['status'],
+): Promise<ProposalView[]> {
+  let q = db.selectFrom('claim_rule_proposals').selectAll().where('practice_id', '=', practiceId);
+  if (status) q = q.where('status', '=', status);
+  const rows = await q.orderBy('denied_cents', 'desc').orderBy('id').execute();
+  return rows.map(proposalOf);
+}
+
+async function proposalById(db: Db, practiceId: string, id: string): Promise<ProposalView | undefined> {
+  const row = await db
+    .selectFrom('claim_rule_proposals')
+    .selectAll()
+    .where('practice_id', '=', practiceId)
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row && proposalOf(row);
 }
 
 /**
@@ -285,7 +302,7 @@ export async function decideProposal(
     action?: 'WARN' | 'HOLD';
   },
 ): Promise<{ proposal: ProposalView; rule?: StoredClaimRule } | 'decided' | undefined> {
-  const found = (await listProposals(db, input.practiceId)).find((p) => p.id === input.proposalId);
+  const found = await proposalById(db, input.practiceId, input.proposalId);
   if (!found) return undefined;
   const claimed = await db
     .updateTable('claim_rule_proposals')
@@ -324,7 +341,7 @@ export async function decideProposal(
       .where('id', '=', found.id)
       .execute();
   }
-  const proposal = (await listProposals(db, input.practiceId)).find((p) => p.id === input.proposalId)!;
+  const proposal = (await proposalById(db, input.practiceId, input.proposalId))!;
   return rule ? { proposal, rule } : { proposal };
 }
 
