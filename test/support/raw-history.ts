@@ -67,12 +67,33 @@ export function isSearchAttribute(p: RawPayload): boolean {
   return /searchAttributes\.indexedFields/.test(p.path);
 }
 
+/**
+ * The history's plain fields: its JSON with every payload's base64 `data` blanked. Those bytes are
+ * decoded and searched payload by payload; read as text, base64 contains any short digit run by chance.
+ */
+export function plainFields(json: string): string {
+  return json.replace(/"data":\s*"[A-Za-z0-9+/=]*"/g, '"data":""');
+}
+
+/**
+ * Whether `needle` occurs in `text` as a whole token: not run into a letter or digit on either side.
+ * A procedure code such as 73562 is found in "CPT 73562 needs RT" or "claim-73562", never inside the
+ * nanoseconds of an event time (".735621Z"), a task id or a run id, where digits occur by chance.
+ */
+export function containsToken(text: string, needle: string): boolean {
+  const escaped = needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`(?<![A-Za-z0-9])${escaped}(?![A-Za-z0-9])`).test(text);
+}
+
 /** Every needle found anywhere in the history, with where: empty when the history is clean. */
 export function findSecrets(h: RawHistory, needles: string[]): string[] {
   const found: string[] = [];
+  const plain = plainFields(h.json);
   for (const n of needles) {
-    if (h.json.includes(n)) found.push(`${h.workflowId}: "${n}" in the history's plain fields`);
-    for (const p of h.payloads) if (p.text.includes(n)) found.push(`${h.workflowId}: "${n}" in ${p.path}`);
+    if (containsToken(plain, n)) found.push(`${h.workflowId}: "${n}" in the history's plain fields`);
+    for (const p of h.payloads) {
+      if (containsToken(p.text, n)) found.push(`${h.workflowId}: "${n}" in ${p.path}`);
+    }
   }
   return found;
 }
