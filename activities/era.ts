@@ -72,11 +72,16 @@ export function createEraActivities(deps: ActivityDeps) {
      */
     async pullEraFiles(): Promise<{ eraFileId: string; checksum: string; rejected: boolean }[]> {
       const out: { eraFileId: string; checksum: string; rejected: boolean }[] = [];
+      // Read once, then carried from page to page: this pull writes each page's cursor itself.
+      let cursor = await eraPullCursor(db);
       for (let page = 0; page < MAX_PULL_PAGES; page++) {
-        const listing = await callPayer(async () => payer.listRemittances(await eraPullCursor(db)));
+        const after = cursor;
+        const listing = await callPayer(() => payer.listRemittances(after));
         await storePulledPage(listing.items, out);
-        if (listing.nextCursor) await setEraPullCursor(db, listing.nextCursor);
-        if (!listing.nextCursor || listing.items.length === 0) break;
+        if (!listing.nextCursor) break;
+        cursor = listing.nextCursor;
+        await setEraPullCursor(db, cursor);
+        if (listing.items.length === 0) break;
       }
       return out;
     },
